@@ -1,0 +1,124 @@
+package dev.spirekms.aws;
+
+import dev.spirekms.aws.KmsCallException.Kind;
+import java.util.Set;
+import java.util.function.Supplier;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/** The one place where AWS SDK exceptions become {@link KmsCallException}s. */
+public final class AwsCalls {
+  // KMS error codes: https://docs.aws.amazon.com/kms/latest/APIReference/CommonErrors.html
+  private static final Set<String> BAD_CREDENTIALS =
+      Set.of(
+          "UnrecognizedClientException",
+          "InvalidClientTokenId",
+          "ExpiredTokenException",
+          "ExpiredToken",
+          "InvalidSignatureException",
+          "IncompleteSignature",
+          "SignatureDoesNotMatch");
+  private static final Set<String> TRANSIENT =
+      Set.of(
+          "KMSInternalException",
+          "KmsInternalException",
+          "DependencyTimeoutException",
+          "KeyUnavailableException",
+          "ServiceUnavailable",
+          "InternalFailure");
+  private static final Set<String> INVALID_REQUEST =
+      Set.of(
+          "ValidationException",
+          "InvalidAliasNameException",
+          "MalformedPolicyDocumentException",
+          "UnsupportedOperationException",
+          "TagException",
+          "LimitExceededException",
+          "InvalidMarkerException",
+          "InvalidKeyUsageException");
+
+  private AwsCalls() {}
+
+  /**
+   * Runs one SDK call, translating its failure.
+   *
+   * @param action the IAM action, e.g. {@code kms:Sign}, named in access-denied messages
+   */
+  public static <T> T call(String action, Supplier<T> call) {
+    try {
+      return call.get();
+    } catch (SdkException e) {
+      throw translate(action, e);
+    }
+  }
+
+  /** Narrows an SDK exception to the kinds the plugin acts on. */
+  public static KmsCallException translate(String action, SdkException e) {
+    if (e instanceof AwsServiceException service) {
+      return fromService(action, service);
+    }
+    if (e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException) {
+      return new KmsCallException(
+          Kind.UNAVAILABLE, action, null, null, action + " timed out: " + e.getMessage(), e);
+    }
+    if (e.retryable() || isIoFailure(e)) {
+      return new KmsCallException(
+          Kind.UNAVAILABLE, action, null, null, action + " could not reach AWS: " + e.getMessage(), e);
+    }
+    return new KmsCallException(Kind.OTHER, action, null, null, action + " failed: " + e.getMessage(), e);
+  }
+
+  private static KmsCallException fromService(String action, AwsServiceException e) {
+    String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+    String text =
+        e.awsErrorDetails() == null || e.awsErrorDetails().errorMessage() == null
+            ? e.getMessage()
+            : e.awsErrorDetails().errorMessage();
+    String described = (code == null ? "" : code + ": ") + text;
+    String requestId = e.requestId();
+    Kind kind = kindOf(e, code);
+    String message =
+        switch (kind) {
+          case ACCESS_DENIED -> BAD_CREDENTIALS.contains(code)
+              ? "AWS rejected the credentials used for " + action + ": " + described
+              : "access denied to " + action + ": " + described;
+          case THROTTLED -> action + " was throttled by AWS: " + described;
+          default -> action + " failed: " + described;
+        };
+    return new KmsCallException(kind, action, code, requestId, message, e);
+  }
+
+  private static Kind kindOf(AwsServiceException e, String code) {
+    if (e.isThrottlingException()) {
+      return Kind.THROTTLED;
+    }
+    if (code == null) {
+      return e.statusCode() >= 500 ? Kind.UNAVAILABLE : Kind.OTHER;
+    }
+    if (code.startsWith("AccessDenied") || BAD_CREDENTIALS.contains(code)) {
+      return Kind.ACCESS_DENIED;
+    }
+    if (TRANSIENT.contains(code) || e.statusCode() >= 500) {
+      return Kind.UNAVAILABLE;
+    }
+    return switch (code) {
+      case "NotFoundException" -> Kind.NOT_FOUND;
+      case "AlreadyExistsException" -> Kind.ALREADY_EXISTS;
+      case "InvalidArnException" -> Kind.INVALID_ARN;
+      case "KMSInvalidStateException", "KmsInvalidStateException" -> Kind.INVALID_STATE;
+      case "DisabledException" -> Kind.DISABLED;
+      default -> INVALID_REQUEST.contains(code) ? Kind.INVALID_REQUEST : Kind.OTHER;
+    };
+  }
+
+  private static boolean isIoFailure(SdkException e) {
+    for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+      if (t instanceof java.io.IOException) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

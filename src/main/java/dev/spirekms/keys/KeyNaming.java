@@ -1,0 +1,97 @@
+package dev.spirekms.keys;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * KMS names for SPIRE keys, exactly as SPIRE's built-in aws_kms plugin writes them, so that a
+ * server can move between the two without losing a key.
+ *
+ * <ul>
+ *   <li>alias: {@code alias/SPIRE_SERVER/<td, '.'→'_'>/<server id>/<key id, '.'→'_2e', '+'→'_2b'>}
+ *   <li>description: {@code SPIRE_SERVER_KEY/<td, '.'→'_'>/<key id>}
+ * </ul>
+ *
+ * Every prefix ends with '/', so {@code acme_co} never matches {@code acme_co_uk}.
+ */
+public final class KeyNaming {
+  static final String ALIAS_ROOT = "alias/SPIRE_SERVER/";
+  static final String DESCRIPTION_ROOT = "SPIRE_SERVER_KEY/";
+
+  private final String sanitizedTrustDomain;
+  private final String serverId;
+
+  public KeyNaming(String trustDomain, String serverId) {
+    this.sanitizedTrustDomain = sanitize(Objects.requireNonNull(trustDomain, "trustDomain"));
+    this.serverId = Objects.requireNonNull(serverId, "serverId");
+  }
+
+  /** upstream aws_kms: every '.' of the trust domain becomes '_'. */
+  public static String sanitize(String trustDomain) {
+    return trustDomain.replace('.', '_');
+  }
+
+  /** upstream aws_kms: KMS alias names allow neither '.' nor '+'. */
+  public static String encodeKeyId(String spireKeyId) {
+    return spireKeyId.replace(".", "_2e").replace("+", "_2b");
+  }
+
+  /** upstream aws_kms: decodes '_2e' first, then '_2b'. */
+  public static String decodeKeyId(String encoded) {
+    return encoded.replace("_2e", ".").replace("_2b", "+");
+  }
+
+  public String serverId() {
+    return serverId;
+  }
+
+  public String sanitizedTrustDomain() {
+    return sanitizedTrustDomain;
+  }
+
+  public String aliasName(String spireKeyId) {
+    return serverAliasPrefix() + encodeKeyId(spireKeyId);
+  }
+
+  public String description(String spireKeyId) {
+    return descriptionPrefix() + spireKeyId;
+  }
+
+  /** {@code alias/SPIRE_SERVER/<td>/}: every server of this trust domain. */
+  public String trustDomainAliasPrefix() {
+    return ALIAS_ROOT + sanitizedTrustDomain + "/";
+  }
+
+  /** {@code alias/SPIRE_SERVER/<td>/<server id>/}: this server's aliases. */
+  public String serverAliasPrefix() {
+    return trustDomainAliasPrefix() + serverId + "/";
+  }
+
+  /** {@code SPIRE_SERVER_KEY/<td>/}: descriptions of keys of this trust domain. */
+  public String descriptionPrefix() {
+    return DESCRIPTION_ROOT + sanitizedTrustDomain + "/";
+  }
+
+  /** The SPIRE key id of one of this server's aliases; empty for any other alias. */
+  public Optional<String> spireKeyIdOf(String aliasName) {
+    String prefix = serverAliasPrefix();
+    if (aliasName == null || !aliasName.startsWith(prefix) || aliasName.length() == prefix.length()) {
+      return Optional.empty();
+    }
+    return Optional.of(decodeKeyId(aliasName.substring(prefix.length())));
+  }
+
+  /** Whether the alias belongs to another server of this trust domain. */
+  public boolean isOtherServerAlias(String aliasName) {
+    return aliasName != null
+        && aliasName.startsWith(trustDomainAliasPrefix())
+        && !aliasName.startsWith(serverAliasPrefix());
+  }
+
+  /** Whether a key description marks a SPIRE key of this trust domain (with a key id after it). */
+  public boolean isTrustDomainDescription(String description) {
+    return description != null
+        && description.startsWith(descriptionPrefix())
+        && description.length() > descriptionPrefix().length();
+  }
+}

@@ -1,0 +1,113 @@
+package dev.spirekms.keys;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import dev.spirekms.aws.AwsCalls;
+import dev.spirekms.aws.KmsCallException;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sts.StsClient;
+
+/** The key policy given to CreateKey: the operator's file, or one built for the server's role. */
+public abstract class KeyPolicySource {
+  private static final Logger LOG = LoggerFactory.getLogger(KeyPolicySource.class);
+
+  /** The policy document for a new key, or empty to let KMS apply its default policy. */
+  public abstract Optional<String> policy();
+
+  /** The operator's policy document (from {@code key_policy_file}), sent verbatim. */
+  public static KeyPolicySource fixed(String document) {
+    return new KeyPolicySource() {
+      @Override
+      public Optional<String> policy() {
+        return Optional.of(document);
+      }
+    };
+  }
+
+  /**
+   * upstream aws_kms's default policy: full access for the role the server runs as, read access
+   * for the account; built once from STS GetCallerIdentity.
+   *
+   * @param knownRoleArn the server's role ARN when it is known (a configured role, or {@code
+   *     AWS_ROLE_ARN}): its IAM path is kept, which an assumed-role ARN does not carry
+   */
+  public static KeyPolicySource forCallerRole(StsClient sts, Optional<String> knownRoleArn) {
+    return new CallerRolePolicy(sts, knownRoleArn);
+  }
+
+  private static final class CallerRolePolicy extends KeyPolicySource {
+    private final StsClient sts;
+    private final Optional<String> knownRoleArn;
+    private final AtomicReference<String> built = new AtomicReference<>();
+
+    CallerRolePolicy(StsClient sts, Optional<String> knownRoleArn) {
+      this.sts = sts;
+      this.knownRoleArn = knownRoleArn;
+    }
+
+    @Override
+    public Optional<String> policy() {
+      String cached = built.get();
+      if (cached != null) {
+        return Optional.of(cached);
+      }
+      String callerArn;
+      try {
+        callerArn = AwsCalls.call("sts:GetCallerIdentity", () -> sts.getCallerIdentity().arn());
+      } catch (KmsCallException e) {
+        throw KeyStoreException.fromCall("unable to create policy: cannot get caller identity", e);
+      }
+      Optional<String> document;
+      try {
+        document = Optional.of(document(RolePrincipal.fromCallerArn(callerArn, knownRoleArn)));
+      } catch (IllegalArgumentException notARole) {
+        LOG.atWarn()
+            .addKeyValue("reason", notARole.getMessage())
+            .log(
+                "The server does not run as an IAM role, so new keys get KMS's default key policy;"
+                    + " assign an IAM role to this server or set key_policy_file");
+        return Optional.empty();
+      }
+      built.compareAndSet(null, document.get());
+      return document;
+    }
+
+    private static String document(RolePrincipal role) {
+      JsonObject policy = new JsonObject();
+      policy.addProperty("Version", "2012-10-17");
+      JsonArray statements = new JsonArray();
+      statements.add(
+          statement("Allow full access to the SPIRE Server role", role.roleArn(), actions("kms:*")));
+      statements.add(
+          statement(
+              "Allow KMS console to display the key and policy",
+              role.rootArn(),
+              actions("kms:Describe*", "kms:List*", "kms:Get*")));
+      policy.add("Statement", statements);
+      return policy.toString();
+    }
+
+    private static JsonObject statement(String sid, String principal, JsonArray actions) {
+      JsonObject statement = new JsonObject();
+      statement.addProperty("Sid", sid);
+      statement.addProperty("Effect", "Allow");
+      JsonObject principals = new JsonObject();
+      principals.addProperty("AWS", principal);
+      statement.add("Principal", principals);
+      statement.add("Action", actions.size() == 1 ? actions.get(0) : actions);
+      statement.addProperty("Resource", "*");
+      return statement;
+    }
+
+    private static JsonArray actions(String... names) {
+      JsonArray array = new JsonArray();
+      for (String name : names) {
+        array.add(name);
+      }
+      return array;
+    }
+  }
+}

@@ -1,0 +1,407 @@
+package dev.spirekms.keys;
+
+import dev.spirekms.aws.AwsCalls;
+import dev.spirekms.aws.KmsCallException;
+import dev.spirekms.keys.KeyStoreException.Kind;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.kms.model.AliasListEntry;
+import software.amazon.awssdk.services.kms.model.CreateKeyResponse;
+import software.amazon.awssdk.services.kms.model.GetPublicKeyResponse;
+import software.amazon.awssdk.services.kms.model.KeyMetadata;
+import software.amazon.awssdk.services.kms.model.KeyState;
+import software.amazon.awssdk.services.kms.model.KeyUsageType;
+import software.amazon.awssdk.services.kms.model.ListAliasesResponse;
+import software.amazon.awssdk.services.kms.model.MessageType;
+import software.amazon.awssdk.services.kms.model.SigningAlgorithmSpec;
+import software.amazon.awssdk.services.kms.model.Tag;
+
+/**
+ * This server's SPIRE keys in KMS: found through their aliases at start-up, created and rotated on
+ * request, and used for signing. Public keys are answered from memory; signing makes one KMS call.
+ *
+ * <p>Each SPIRE key id has its own lock, so rotating one key never stalls signing with another.
+ */
+public final class KmsKeyStore {
+  private static final Logger LOG = LoggerFactory.getLogger(KmsKeyStore.class);
+  // KMS ListAliases: Limit is 1 to 100
+  private static final int LIST_ALIASES_PAGE = 100;
+
+  private final KmsClient kms;
+  private final KeyStoreSettings settings;
+  private final DeletionQueue deletionQueue;
+  private final Map<String, KeyEntry> entries = new ConcurrentHashMap<>();
+  private final Set<String> unusableAliases = ConcurrentHashMap.newKeySet();
+  private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+
+  private KmsKeyStore(KmsClient kms, KeyStoreSettings settings, DeletionQueue deletionQueue) {
+    this.kms = kms;
+    this.settings = settings;
+    this.deletionQueue = deletionQueue;
+  }
+
+  /** Finds this server's keys in KMS and loads their public keys. */
+  public static KmsKeyStore open(
+      KmsClient kms, KeyStoreSettings settings, DeletionQueue deletionQueue) {
+    KmsKeyStore store = new KmsKeyStore(kms, settings, deletionQueue);
+    store.discover();
+    return store;
+  }
+
+  public KeyNaming naming() {
+    return settings.naming();
+  }
+
+  /** The key under a SPIRE key id, if any. */
+  public Optional<KeyEntry> get(String spireKeyId) {
+    return Optional.ofNullable(entries.get(spireKeyId));
+  }
+
+  /** Every key, ordered by SPIRE key id. */
+  public List<KeyEntry> all() {
+    List<KeyEntry> all = new ArrayList<>(entries.values());
+    all.sort(Comparator.comparing(KeyEntry::spireKeyId));
+    return all;
+  }
+
+  /** The key under a SPIRE key id, or a KEY_NOT_FOUND failure with SPIRE's message. */
+  public KeyEntry require(String spireKeyId) {
+    KeyEntry entry = entries.get(spireKeyId);
+    if (entry == null) {
+      throw notFound(spireKeyId);
+    }
+    return entry;
+  }
+
+  /** Whether a KMS key is one this store currently uses. */
+  public boolean holds(String keyArn) {
+    return entries.values().stream().anyMatch(e -> e.keyArn().equals(keyArn));
+  }
+
+  /**
+   * Creates a new KMS key for the SPIRE key id, points the alias at it, and hands the key it
+   * replaces to the deletion queue.
+   */
+  public KeyEntry generate(String spireKeyId, SpireKeyType type) {
+    ReentrantLock lock = locks.computeIfAbsent(spireKeyId, id -> new ReentrantLock());
+    lock.lock();
+    try {
+      return generateLocked(spireKeyId, type);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Signs a digest; one KMS call. */
+  public Signature sign(String spireKeyId, byte[] digest, SignerOptions options) {
+    KeyEntry entry = require(spireKeyId);
+    SigningAlgorithmSpec algorithm = SigningAlgorithms.select(entry.type(), options, digest.length);
+    try {
+      byte[] signature =
+          AwsCalls.call(
+                  "kms:Sign",
+                  () ->
+                      kms.sign(
+                          b ->
+                              b.keyId(entry.keyArn())
+                                  .message(SdkBytes.fromByteArrayUnsafe(digest))
+                                  .messageType(MessageType.DIGEST)
+                                  .signingAlgorithm(algorithm)))
+              .signature()
+              .asByteArray();
+      return new Signature(signature, entry.fingerprint());
+    } catch (KmsCallException e) {
+      throw KeyStoreException.fromCall("failed to sign", e);
+    }
+  }
+
+  /** A signature and the fingerprint of the key that made it. */
+  public record Signature(byte[] bytes, String keyFingerprint) {}
+
+  private static KeyStoreException notFound(String spireKeyId) {
+    return new KeyStoreException(Kind.KEY_NOT_FOUND, "key \"" + spireKeyId + "\" not found");
+  }
+
+  private KeyEntry generateLocked(String spireKeyId, SpireKeyType type) {
+    KeyNaming naming = settings.naming();
+    String aliasName = naming.aliasName(spireKeyId);
+    Optional<String> policy = settings.policy().policy();
+    String keyArn = createKey(spireKeyId, type, policy);
+    KeyEntry entry;
+    try {
+      byte[] pkix = publicKeyOf(keyArn, type);
+      entry = new KeyEntry(spireKeyId, type, keyArn, aliasName, pkix, Fingerprints.of(pkix));
+      pointAlias(spireKeyId, aliasName, keyArn);
+    } catch (RuntimeException e) {
+      // the new key has no alias: delete it now rather than leave an orphan (spire#5497)
+      deletionQueue.enqueue(keyArn, "its GenerateKey failed after the key was created");
+      throw e;
+    }
+    KeyEntry replaced = entries.put(spireKeyId, entry);
+    unusableAliases.remove(aliasName);
+    LOG.atInfo()
+        .addKeyValue("spire_key_id", spireKeyId)
+        .addKeyValue("key_arn", keyArn)
+        .addKeyValue("alias_name", aliasName)
+        .addKeyValue("fingerprint", entry.fingerprint())
+        .log(replaced == null ? "Key created" : "Key rotated");
+    if (replaced != null && !replaced.keyArn().equals(keyArn)) {
+      deletionQueue.enqueue(replaced.keyArn(), "replaced by a new key for " + spireKeyId);
+    }
+    return entry;
+  }
+
+  private String createKey(String spireKeyId, SpireKeyType type, Optional<String> policy) {
+    List<Tag> tags = new ArrayList<>();
+    settings.tags().forEach((k, v) -> tags.add(Tag.builder().tagKey(k).tagValue(v).build()));
+    try {
+      CreateKeyResponse created =
+          AwsCalls.call(
+              "kms:CreateKey",
+              () ->
+                  kms.createKey(
+                      b -> {
+                        b.description(settings.naming().description(spireKeyId))
+                            .keyUsage(KeyUsageType.SIGN_VERIFY)
+                            .keySpec(type.keySpec());
+                        policy.ifPresent(b::policy);
+                        if (!tags.isEmpty()) {
+                          b.tags(tags);
+                        }
+                      }));
+      KeyMetadata metadata = created.keyMetadata();
+      if (metadata == null || metadata.arn() == null) {
+        throw new KeyStoreException(Kind.INTERNAL, "malformed create key response");
+      }
+      return metadata.arn();
+    } catch (KmsCallException e) {
+      throw KeyStoreException.fromCall("failed to create key", e);
+    }
+  }
+
+  private byte[] publicKeyOf(String keyArn, SpireKeyType type) {
+    GetPublicKeyResponse response;
+    try {
+      response = AwsCalls.call("kms:GetPublicKey", () -> kms.getPublicKey(b -> b.keyId(keyArn)));
+    } catch (KmsCallException e) {
+      throw KeyStoreException.fromCall("failed to get public key", e);
+    }
+    if (response.publicKey() == null || response.publicKey().asByteArrayUnsafe().length == 0) {
+      throw new KeyStoreException(Kind.INTERNAL, "malformed get public key response");
+    }
+    if (response.keySpec() != null && response.keySpec() != type.keySpec()) {
+      throw new KeyStoreException(
+          Kind.INTERNAL,
+          "KMS created a " + response.keySpecAsString() + " key where " + type.keySpec() + " was asked");
+    }
+    return response.publicKey().asByteArray();
+  }
+
+  private void pointAlias(String spireKeyId, String aliasName, String keyArn) {
+    boolean exists = entries.containsKey(spireKeyId) || unusableAliases.contains(aliasName);
+    if (exists) {
+      updateAlias(aliasName, keyArn);
+      return;
+    }
+    try {
+      AwsCalls.call(
+          "kms:CreateAlias", () -> kms.createAlias(b -> b.aliasName(aliasName).targetKeyId(keyArn)));
+    } catch (KmsCallException e) {
+      if (e.kind() != KmsCallException.Kind.ALREADY_EXISTS) {
+        throw KeyStoreException.fromCall("failed to create alias", e);
+      }
+      // another server sharing this server id created it after start-up; its key is left to the
+      // orphan sweep rather than deleted here, since that server may still be using it
+      LOG.atWarn()
+          .addKeyValue("alias_name", aliasName)
+          .addKeyValue("spire_key_id", spireKeyId)
+          .log("Alias appeared after start-up, probably made by a server with the same server id;"
+              + " repointing it");
+      updateAlias(aliasName, keyArn);
+    }
+  }
+
+  private void updateAlias(String aliasName, String keyArn) {
+    try {
+      AwsCalls.call(
+          "kms:UpdateAlias", () -> kms.updateAlias(b -> b.aliasName(aliasName).targetKeyId(keyArn)));
+    } catch (KmsCallException e) {
+      throw KeyStoreException.fromCall("failed to update alias", e);
+    }
+  }
+
+  private void discover() {
+    KeyNaming naming = settings.naming();
+    List<AliasListEntry> ours = new ArrayList<>();
+    String marker = null;
+    try {
+      do {
+        String page = marker;
+        ListAliasesResponse response =
+            AwsCalls.call(
+                "kms:ListAliases",
+                () -> kms.listAliases(b -> b.limit(LIST_ALIASES_PAGE).marker(page)));
+        for (AliasListEntry alias : response.aliases()) {
+          if (naming.spireKeyIdOf(alias.aliasName()).isPresent()) {
+            ours.add(alias);
+          }
+        }
+        marker = Boolean.TRUE.equals(response.truncated()) ? response.nextMarker() : null;
+      } while (marker != null);
+    } catch (KmsCallException e) {
+      throw KeyStoreException.fromCall("failed to fetch aliases", e);
+    }
+    for (KeyEntry entry : load(ours)) {
+      entries.put(entry.spireKeyId(), entry);
+      LOG.atDebug()
+          .addKeyValue("spire_key_id", entry.spireKeyId())
+          .addKeyValue("key_arn", entry.keyArn())
+          .addKeyValue("alias_name", entry.aliasName())
+          .log("Key loaded");
+    }
+  }
+
+  private List<KeyEntry> load(List<AliasListEntry> aliases) {
+    if (aliases.isEmpty()) {
+      return List.of();
+    }
+    int threads = Math.min(settings.startupConcurrency(), aliases.size());
+    ExecutorService pool = Executors.newFixedThreadPool(threads, KmsKeyStore::loaderThread);
+    try {
+      List<Future<Optional<KeyEntry>>> futures = new ArrayList<>();
+      for (AliasListEntry alias : aliases) {
+        futures.add(pool.submit(() -> loadOne(alias)));
+      }
+      List<KeyEntry> loaded = new ArrayList<>();
+      for (Future<Optional<KeyEntry>> future : futures) {
+        future.get().ifPresent(loaded::add);
+      }
+      return loaded;
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof KeyStoreException k) {
+        throw k;
+      }
+      throw new KeyStoreException(Kind.INTERNAL, "failed to fetch aliases: " + e.getCause(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KeyStoreException(Kind.UNAVAILABLE, "interrupted while loading keys", e);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static Thread loaderThread(Runnable r) {
+    Thread t = new Thread(r, "kms-key-loader");
+    t.setDaemon(true);
+    return t;
+  }
+
+  private Optional<KeyEntry> loadOne(AliasListEntry alias) {
+    String aliasName = alias.aliasName();
+    String spireKeyId = settings.naming().spireKeyIdOf(aliasName).orElseThrow();
+    if (alias.targetKeyId() == null) {
+      throw new KeyStoreException(
+          Kind.PRECONDITION,
+          "failed to fetch aliases: found SPIRE alias without key: name=\"" + aliasName + "\"");
+    }
+    GetPublicKeyResponse response;
+    try {
+      // one call per key: GetPublicKey also returns the key spec, and fails for a disabled or
+      // pending-deletion key (KMS API reference, GetPublicKey)
+      response =
+          AwsCalls.call(
+              "kms:GetPublicKey", () -> kms.getPublicKey(b -> b.keyId(alias.targetKeyId())));
+    } catch (KmsCallException e) {
+      return unusable(alias, spireKeyId, e);
+    }
+    SpireKeyType type =
+        SpireKeyType.fromKeySpec(response.keySpec())
+            .orElseThrow(
+                () ->
+                    new KeyStoreException(
+                        Kind.INTERNAL,
+                        "failed to fetch aliases: unsupported key spec: "
+                            + response.keySpecAsString()
+                            + ", alias: \""
+                            + aliasName
+                            + "\""));
+    if (response.publicKey() == null || response.publicKey().asByteArrayUnsafe().length == 0) {
+      throw new KeyStoreException(
+          Kind.INTERNAL, "failed to fetch aliases: malformed get public key response");
+    }
+    byte[] pkix = response.publicKey().asByteArray();
+    String keyArn = response.keyId();
+    return Optional.of(new KeyEntry(spireKeyId, type, keyArn, aliasName, pkix, Fingerprints.of(pkix)));
+  }
+
+  private Optional<KeyEntry> unusable(AliasListEntry alias, String spireKeyId, KmsCallException e) {
+    String aliasName = alias.aliasName();
+    String keyId = alias.targetKeyId();
+    switch (e.kind()) {
+      case DISABLED -> throw new KeyStoreException(
+          Kind.PRECONDITION,
+          "failed to fetch aliases: found disabled SPIRE key: \""
+              + keyId
+              + "\", alias: \""
+              + aliasName
+              + "\"; enable the key, or delete the alias so that SPIRE replaces the key",
+          e);
+      case INVALID_STATE, NOT_FOUND -> {
+        KeyState state = stateOf(keyId);
+        if (state == KeyState.PENDING_DELETION
+            || state == KeyState.PENDING_REPLICA_DELETION
+            || state == null) {
+          // the state that made upstream servers fail every start (spire#6804): treat as absent
+          unusableAliases.add(aliasName);
+          LOG.atWarn()
+              .addKeyValue("alias_name", aliasName)
+              .addKeyValue("key_id", keyId)
+              .addKeyValue("spire_key_id", spireKeyId)
+              .addKeyValue("key_state", state == null ? "NotFound" : state.toString())
+              .log("Alias points at a key that is being deleted; treating the key as absent so"
+                  + " SPIRE generates a new one and the alias is repointed");
+          return Optional.empty();
+        }
+        throw new KeyStoreException(
+            Kind.PRECONDITION,
+            "failed to fetch aliases: SPIRE key \""
+                + keyId
+                + "\" behind alias \""
+                + aliasName
+                + "\" is in state "
+                + state
+                + " and cannot be used",
+            e);
+      }
+      default -> throw KeyStoreException.fromCall("failed to fetch aliases: failed to get public key", e);
+    }
+  }
+
+  /** The key's state, or null when KMS does not know the key. */
+  private KeyState stateOf(String keyId) {
+    try {
+      return AwsCalls.call("kms:DescribeKey", () -> kms.describeKey(b -> b.keyId(keyId)))
+          .keyMetadata()
+          .keyState();
+    } catch (KmsCallException e) {
+      if (e.kind() == KmsCallException.Kind.NOT_FOUND) {
+        return null;
+      }
+      throw KeyStoreException.fromCall("failed to fetch aliases: failed to describe key", e);
+    }
+  }
+}
