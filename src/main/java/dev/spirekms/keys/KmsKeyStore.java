@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.SdkBytes;
@@ -101,6 +102,23 @@ public final class KmsKeyStore {
     lock.lock();
     try {
       return generateLocked(spireKeyId, type);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Runs {@code action} holding the lock of one SPIRE key id, unless that key is being generated
+   * right now; then returns empty at once, without waiting. The background alias refresh uses this
+   * so that its check-then-update of an alias never interleaves with this server's own rotation.
+   */
+  public <T> Optional<T> unlessRotating(String spireKeyId, Supplier<T> action) {
+    ReentrantLock lock = locks.computeIfAbsent(spireKeyId, id -> new ReentrantLock());
+    if (!lock.tryLock()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(action.get());
     } finally {
       lock.unlock();
     }

@@ -1,0 +1,197 @@
+package dev.spirekms.lifecycle;
+
+import dev.spirekms.aws.KmsCallException;
+import dev.spirekms.keys.KeyEntry;
+import dev.spirekms.keys.KmsKeyStore;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import software.amazon.awssdk.services.kms.model.KeyMetadata;
+import software.amazon.awssdk.services.kms.model.KeyState;
+
+/**
+ * Keeps this server's aliases fresh: an UpdateAlias to the same key moves the alias's
+ * LastUpdatedDate, which tells the other servers of the trust domain that this one is alive
+ * (upstream aws_kms design, spire#2066). Each alias is first checked with DescribeKey: when it no
+ * longer points at the key this server holds, another server with the same server id has rotated
+ * it, and the refresh is skipped so that it never reverts that rotation (spire#6805).
+ */
+final class AliasRefresher {
+
+  /** What one run did. */
+  record Summary(int refreshed, int skipped, int recreated, int failed) {}
+
+  private final KmsKeyStore store;
+  private final LifecycleKms kms;
+  private final Logger log;
+  private final PacedTask<Summary> task;
+
+  AliasRefresher(
+      KmsKeyStore store,
+      LifecycleKms kms,
+      LifecycleSettings settings,
+      TaskScheduler scheduler,
+      StopSwitch stop,
+      Logger log) {
+    this.store = store;
+    this.kms = kms;
+    this.log = log;
+    this.task =
+        new PacedTask<>(
+            "alias refresh", Run::new, scheduler, settings.callInterval(), kms, stop, log);
+  }
+
+  /** Starts one refresh of every alias this server holds. */
+  CompletableFuture<Summary> runOnce() {
+    return task.runOnce();
+  }
+
+  PacedTask<Summary> task() {
+    return task;
+  }
+
+  private enum Result {
+    REFRESHED,
+    SKIPPED,
+    RECREATED,
+    FAILED
+  }
+
+  private final class Run implements PacedTask.Run<Summary> {
+    private final List<KeyEntry> entries = store.all();
+    private int next;
+    private int refreshed;
+    private int skipped;
+    private int recreated;
+    private int failed;
+
+    @Override
+    public PacedTask.Next step() {
+      if (next >= entries.size()) {
+        if (failed > 0) {
+          log.atWarn()
+              .addKeyValue("refreshed", refreshed)
+              .addKeyValue("failed", failed)
+              .log("Alias refresh finished with failures; the failed aliases are retried at the"
+                  + " next refresh");
+        } else {
+          log.atDebug()
+              .addKeyValue("refreshed", refreshed)
+              .addKeyValue("skipped", skipped)
+              .log("Alias refresh finished");
+        }
+        return PacedTask.Next.DONE;
+      }
+      String spireKeyId = entries.get(next++).spireKeyId();
+      Optional<Result> result = store.unlessRotating(spireKeyId, () -> refresh(spireKeyId));
+      switch (result.orElse(Result.SKIPPED)) {
+        case REFRESHED -> refreshed++;
+        case SKIPPED -> skipped++;
+        case RECREATED -> recreated++;
+        case FAILED -> failed++;
+      }
+      if (result.isEmpty()) {
+        // the rotation under way moves the alias's LastUpdatedDate itself
+        log.atDebug()
+            .addKeyValue("spire_key_id", spireKeyId)
+            .log("Alias refresh skipped: the key is being rotated");
+      }
+      return PacedTask.Next.MORE;
+    }
+
+    @Override
+    public Summary summary() {
+      return new Summary(refreshed, skipped, recreated, failed);
+    }
+  }
+
+  /** Called with the key's lock held, so this server cannot rotate it meanwhile. */
+  private Result refresh(String spireKeyId) {
+    Optional<KeyEntry> current = store.get(spireKeyId);
+    if (current.isEmpty()) {
+      return Result.SKIPPED;
+    }
+    KeyEntry entry = current.get();
+    String aliasName = entry.aliasName();
+    KeyMetadata target;
+    try {
+      target = kms.describeKey(aliasName);
+    } catch (KmsCallException e) {
+      if (e.kind() == KmsCallException.Kind.NOT_FOUND) {
+        return recreate(entry);
+      }
+      return failed(entry, e.getMessage());
+    }
+    if (target == null || target.arn() == null) {
+      return failed(entry, "DescribeKey returned no key ARN");
+    }
+    if (!target.arn().equals(entry.keyArn())) {
+      // upstream aws_kms log text (spire#6805)
+      log.atWarn()
+          .addKeyValue("alias_name", aliasName)
+          .addKeyValue("spire_key_id", spireKeyId)
+          .addKeyValue("key_arn", entry.keyArn())
+          .addKeyValue("alias_target", target.arn())
+          .log("Alias target differs from cache, skipping refresh to avoid reverting a rotation");
+      return Result.SKIPPED;
+    }
+    if (target.keyState() == KeyState.PENDING_DELETION
+        || target.keyState() == KeyState.PENDING_REPLICA_DELETION) {
+      log.atError()
+          .addKeyValue("alias_name", aliasName)
+          .addKeyValue("spire_key_id", spireKeyId)
+          .addKeyValue("key_arn", entry.keyArn())
+          .log(
+              "A key this server uses is pending deletion, so signing with it fails; cancel the"
+                  + " deletion in KMS and enable the key, or restart the server so that SPIRE"
+                  + " generates a new key");
+      return Result.FAILED;
+    }
+    try {
+      kms.updateAlias(aliasName, entry.keyArn());
+    } catch (KmsCallException e) {
+      return failed(entry, e.getMessage());
+    }
+    log.atDebug()
+        .addKeyValue("alias_name", aliasName)
+        .addKeyValue("key_arn", entry.keyArn())
+        .log("Alias refreshed");
+    return Result.REFRESHED;
+  }
+
+  /**
+   * The alias of a key this server uses is gone: without it, the orphan sweep of every server
+   * would take the key for an orphan after 48 hours, and this server's next rotation would fail.
+   */
+  private Result recreate(KeyEntry entry) {
+    try {
+      kms.createAlias(entry.aliasName(), entry.keyArn());
+    } catch (KmsCallException e) {
+      if (e.kind() == KmsCallException.Kind.ALREADY_EXISTS) {
+        // made meanwhile, by a server with the same server id; the next refresh checks its target
+        return Result.SKIPPED;
+      }
+      return failed(entry, "the alias is missing and could not be recreated: " + e.getMessage());
+    }
+    log.atWarn()
+        .addKeyValue("alias_name", entry.aliasName())
+        .addKeyValue("spire_key_id", entry.spireKeyId())
+        .addKeyValue("key_arn", entry.keyArn())
+        .log(
+            "Alias of a key this server uses was missing; recreated it so that no server takes"
+                + " the key for an orphan");
+    return Result.RECREATED;
+  }
+
+  private Result failed(KeyEntry entry, String reason) {
+    log.atWarn()
+        .addKeyValue("alias_name", entry.aliasName())
+        .addKeyValue("spire_key_id", entry.spireKeyId())
+        .addKeyValue("reason", reason)
+        .log(
+            "Failed to refresh alias; other servers delete an alias left unrefreshed for"
+                + " stale_alias_threshold");
+    return Result.FAILED;
+  }
+}

@@ -1,0 +1,171 @@
+package dev.spirekms.lifecycle;
+
+import dev.spirekms.keys.DeletionQueue;
+import dev.spirekms.keys.KeyNaming;
+import dev.spirekms.keys.KmsKeyStore;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.kms.KmsClient;
+
+/**
+ * The background work around one {@link KmsKeyStore}: the deletion queue, the alias refresh
+ * (every 6 h), the stale alias disposal (every 24 h) and the orphan key sweep (every 48 h).
+ *
+ * <p>Use: create it, hand {@link #deletionQueue()} to {@link KmsKeyStore#open}, then {@link
+ * #start(KmsKeyStore)}. {@link #close()} stops everything at once; a re-Configure builds a new
+ * lifecycle. The lifecycle owns its scheduler and shuts it down on close.
+ */
+public final class KeyLifecycle implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(KeyLifecycle.class);
+  /** The name of the production scheduler's thread. */
+  public static final String THREAD_NAME = "kms-key-lifecycle";
+
+  private final LifecycleKms kms;
+  private final KeyNaming naming;
+  private final LifecycleSettings settings;
+  private final Clock clock;
+  private final TaskScheduler scheduler;
+  private final Logger log;
+  private final StopSwitch stop = new StopSwitch();
+  private final KmsDeletionQueue queue;
+
+  // guarded by this
+  private AliasRefresher refresher;
+  private StaleAliasDisposer disposer;
+  private OrphanKeySweeper sweeper;
+  private boolean closed;
+
+  /**
+   * @param scheduler runs every task of this lifecycle; shut down by {@link #close()}
+   */
+  public KeyLifecycle(
+      KmsClient kms,
+      KeyNaming naming,
+      LifecycleSettings settings,
+      Clock clock,
+      TaskScheduler scheduler) {
+    this(kms, naming, settings, clock, scheduler, LOG);
+  }
+
+  KeyLifecycle(
+      KmsClient kms,
+      KeyNaming naming,
+      LifecycleSettings settings,
+      Clock clock,
+      TaskScheduler scheduler,
+      Logger log) {
+    this.kms = new LifecycleKms(Objects.requireNonNull(kms, "kms"), stop);
+    this.naming = Objects.requireNonNull(naming, "naming");
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+    this.log = log;
+    this.queue = new KmsDeletionQueue(this.kms.forTask(), naming, settings, clock, scheduler, log);
+  }
+
+  /** A lifecycle on the system clock and a scheduler thread of its own. */
+  public static KeyLifecycle create(KmsClient kms, KeyNaming naming, LifecycleSettings settings) {
+    return new KeyLifecycle(
+        kms, naming, settings, Clock.systemUTC(), ExecutorTaskScheduler.create(THREAD_NAME));
+  }
+
+  /** The queue to hand to {@link KmsKeyStore#open}; it starts deleting at {@link #start}. */
+  public DeletionQueue deletionQueue() {
+    return queue;
+  }
+
+  /**
+   * Starts the deletion queue and the periodic tasks for the store's keys; each periodic task runs
+   * first one full interval from now (as upstream aws_kms).
+   *
+   * @throws IllegalStateException when already started or closed
+   * @throws IllegalArgumentException when the store names its keys differently
+   */
+  public synchronized void start(KmsKeyStore store) {
+    if (closed) {
+      throw new IllegalStateException("key lifecycle is closed");
+    }
+    if (refresher != null) {
+      throw new IllegalStateException("key lifecycle is already started");
+    }
+    KeyNaming storeNaming = store.naming();
+    if (!storeNaming.serverAliasPrefix().equals(naming.serverAliasPrefix())
+        || !storeNaming.descriptionPrefix().equals(naming.descriptionPrefix())) {
+      throw new IllegalArgumentException(
+          "key store names keys under "
+              + storeNaming.serverAliasPrefix()
+              + " but the lifecycle was made for "
+              + naming.serverAliasPrefix());
+    }
+    Predicate<String> inUse = store::holds;
+    refresher = new AliasRefresher(store, kms.forTask(), settings, scheduler, stop, log);
+    disposer =
+        new StaleAliasDisposer(
+            naming, kms.forTask(), queue, inUse, settings, clock, scheduler, stop, log);
+    sweeper =
+        new OrphanKeySweeper(
+            naming, kms.forTask(), queue, inUse, settings, clock, scheduler, stop, log);
+    queue.start(inUse);
+    refresher.task().every(settings.refreshInterval());
+    disposer.task().every(settings.disposeInterval());
+    sweeper.task().every(settings.sweepInterval());
+    log.atInfo()
+        .addKeyValue("server_id", naming.serverId())
+        .addKeyValue("disposal_mode", settings.mode().configValue())
+        .addKeyValue("pending_window_days", settings.pendingWindowDays())
+        .addKeyValue("stale_alias_threshold", Ages.format(settings.staleAliasThreshold()))
+        .log(
+            settings.mode() == DisposalMode.REPORT
+                ? "Key cleanup started in report mode: what would be deleted is logged, and"
+                    + " nothing is deleted"
+                : "Key cleanup started");
+  }
+
+  /**
+   * Stops everything: no KMS call starts after this returns, pending retries and runs are
+   * cancelled, and the scheduler is shut down. A call already under way finishes on its own.
+   * Idempotent.
+   */
+  @Override
+  public void close() {
+    AliasRefresher r;
+    StaleAliasDisposer d;
+    OrphanKeySweeper s;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      stop.stop();
+      r = refresher;
+      d = disposer;
+      s = sweeper;
+    }
+    if (r != null) {
+      r.task().cancel();
+      d.task().cancel();
+      s.task().cancel();
+    }
+    queue.close();
+    scheduler.shutdown();
+  }
+
+  KmsDeletionQueue queue() {
+    return queue;
+  }
+
+  synchronized AliasRefresher refresher() {
+    return refresher;
+  }
+
+  synchronized StaleAliasDisposer disposer() {
+    return disposer;
+  }
+
+  synchronized OrphanKeySweeper sweeper() {
+    return sweeper;
+  }
+}

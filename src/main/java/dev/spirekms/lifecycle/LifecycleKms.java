@@ -1,0 +1,88 @@
+package dev.spirekms.lifecycle;
+
+import dev.spirekms.aws.AwsCalls;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.kms.model.AliasListEntry;
+import software.amazon.awssdk.services.kms.model.KeyMetadata;
+import software.amazon.awssdk.services.kms.model.ListAliasesResponse;
+import software.amazon.awssdk.services.kms.model.ListKeysResponse;
+import software.amazon.awssdk.services.kms.model.ScheduleKeyDeletionResponse;
+
+/**
+ * The KMS calls the lifecycle makes. Each one checks the stop switch first, so no call starts once
+ * the lifecycle is closed, and is counted, so that each task can pace itself. Failures arrive as
+ * {@link dev.spirekms.aws.KmsCallException}.
+ */
+final class LifecycleKms {
+  // KMS ListAliases: Limit is 1 to 100; ListKeys: 1 to 1000
+  static final int ALIAS_PAGE = 100;
+  static final int KEY_PAGE = 1000;
+
+  private final KmsClient kms;
+  private final StopSwitch stop;
+  private final AtomicLong calls = new AtomicLong();
+
+  LifecycleKms(KmsClient kms, StopSwitch stop) {
+    this.kms = kms;
+    this.stop = stop;
+  }
+
+  /** A second view of the same client, with a call count of its own. */
+  LifecycleKms forTask() {
+    return new LifecycleKms(kms, stop);
+  }
+
+  long calls() {
+    return calls.get();
+  }
+
+  KeyMetadata describeKey(String keyId) {
+    return call("kms:DescribeKey", () -> kms.describeKey(b -> b.keyId(keyId)).keyMetadata());
+  }
+
+  /** One page of all aliases in the account and region. */
+  ListAliasesResponse listAliases(String marker) {
+    return call(
+        "kms:ListAliases", () -> kms.listAliases(b -> b.limit(ALIAS_PAGE).marker(marker)));
+  }
+
+  /** Up to {@code limit} of the aliases that point to a key. */
+  List<AliasListEntry> aliasesOf(String keyArn, int limit) {
+    return call("kms:ListAliases", () -> kms.listAliases(b -> b.keyId(keyArn).limit(limit)))
+        .aliases();
+  }
+
+  ListKeysResponse listKeys(String marker) {
+    return call("kms:ListKeys", () -> kms.listKeys(b -> b.limit(KEY_PAGE).marker(marker)));
+  }
+
+  void updateAlias(String aliasName, String keyArn) {
+    call("kms:UpdateAlias", () -> kms.updateAlias(b -> b.aliasName(aliasName).targetKeyId(keyArn)));
+  }
+
+  void createAlias(String aliasName, String keyArn) {
+    call("kms:CreateAlias", () -> kms.createAlias(b -> b.aliasName(aliasName).targetKeyId(keyArn)));
+  }
+
+  void deleteAlias(String aliasName) {
+    call("kms:DeleteAlias", () -> kms.deleteAlias(b -> b.aliasName(aliasName)));
+  }
+
+  ScheduleKeyDeletionResponse scheduleKeyDeletion(String keyArn, int pendingWindowDays) {
+    return call(
+        "kms:ScheduleKeyDeletion",
+        () ->
+            kms.scheduleKeyDeletion(b -> b.keyId(keyArn).pendingWindowInDays(pendingWindowDays)));
+  }
+
+  private <T> T call(String action, Supplier<T> call) {
+    if (stop.stopped()) {
+      throw new StoppedException();
+    }
+    calls.incrementAndGet();
+    return AwsCalls.call(action, call);
+  }
+}

@@ -1,0 +1,235 @@
+package dev.spirekms.lifecycle;
+
+import dev.spirekms.aws.KmsCallException;
+import dev.spirekms.keys.KeyNaming;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import software.amazon.awssdk.services.kms.model.AliasListEntry;
+import software.amazon.awssdk.services.kms.model.KeyListEntry;
+import software.amazon.awssdk.services.kms.model.KeyMetadata;
+import software.amazon.awssdk.services.kms.model.KeyState;
+import software.amazon.awssdk.services.kms.model.ListKeysResponse;
+
+/**
+ * Finds keys of this trust domain that no alias points to, such as keys left by a failed
+ * GenerateKey (spire#5497) or by a deletion queue that stopped, and queues them for deletion.
+ *
+ * <p>A key qualifies when its description starts with {@code SPIRE_SERVER_KEY/<td>/} and names a
+ * key id after it, it is enabled, it was created at least 48 hours ago (upstream aws_kms), no alias
+ * at all points to it, and this server does not use it. KMS cannot filter keys by description, so
+ * every key of the account and region is described once per sweep: the sweep is paced so that it
+ * never bursts through the account's KMS quotas (spire#6269).
+ */
+final class OrphanKeySweeper {
+  private static final Duration QUEUE_FULL_WAIT = Duration.ofSeconds(5);
+
+  /** What one sweep did. */
+  record Summary(int keysChecked, int orphans, int queued, int reported, int failed) {}
+
+  private final KeyNaming naming;
+  private final LifecycleKms kms;
+  private final KmsDeletionQueue queue;
+  private final Predicate<String> inUse;
+  private final LifecycleSettings settings;
+  private final Clock clock;
+  private final Logger log;
+  private final PacedTask<Summary> task;
+
+  OrphanKeySweeper(
+      KeyNaming naming,
+      LifecycleKms kms,
+      KmsDeletionQueue queue,
+      Predicate<String> inUse,
+      LifecycleSettings settings,
+      Clock clock,
+      TaskScheduler scheduler,
+      StopSwitch stop,
+      Logger log) {
+    this.naming = naming;
+    this.kms = kms;
+    this.queue = queue;
+    this.inUse = inUse;
+    this.settings = settings;
+    this.clock = clock;
+    this.log = log;
+    this.task =
+        new PacedTask<>(
+            "orphan key sweep", Run::new, scheduler, settings.callInterval(), kms, stop, log);
+  }
+
+  /** Starts one sweep over all keys of the account and region. */
+  CompletableFuture<Summary> runOnce() {
+    return task.runOnce();
+  }
+
+  PacedTask<Summary> task() {
+    return task;
+  }
+
+  private enum Result {
+    NOT_ORPHAN,
+    QUEUED,
+    REPORTED,
+    FAILED,
+    WAIT
+  }
+
+  private final class Run implements PacedTask.Run<Summary> {
+    private final List<KeyListEntry> page = new ArrayList<>();
+    private String marker;
+    private boolean lastPage;
+    private int next;
+    private int checked;
+    private int orphans;
+    private int queued;
+    private int reported;
+    private int failed;
+
+    @Override
+    public PacedTask.Next step() {
+      if (next >= page.size()) {
+        if (lastPage) {
+          finish();
+          return PacedTask.Next.DONE;
+        }
+        return listPage();
+      }
+      Result result = check(page.get(next));
+      if (result == Result.WAIT) {
+        return PacedTask.Next.after(QUEUE_FULL_WAIT);
+      }
+      next++;
+      checked++;
+      switch (result) {
+        case QUEUED -> {
+          orphans++;
+          queued++;
+        }
+        case REPORTED -> {
+          orphans++;
+          reported++;
+        }
+        case FAILED -> failed++;
+        default -> {}
+      }
+      return PacedTask.Next.MORE;
+    }
+
+    private PacedTask.Next listPage() {
+      ListKeysResponse response;
+      try {
+        response = kms.listKeys(marker);
+      } catch (KmsCallException e) {
+        log.atWarn()
+            .addKeyValue("reason", e.getMessage())
+            .log(
+                "Failed to list keys, so the orphan key sweep stopped early; it runs again at the"
+                    + " next sweep interval");
+        failed++;
+        finish();
+        return PacedTask.Next.DONE;
+      }
+      page.clear();
+      page.addAll(response.keys());
+      next = 0;
+      marker = Boolean.TRUE.equals(response.truncated()) ? response.nextMarker() : null;
+      lastPage = marker == null;
+      return PacedTask.Next.MORE;
+    }
+
+    private void finish() {
+      var event = orphans + failed > 0 ? log.atInfo() : log.atDebug();
+      event
+          .addKeyValue("keys_checked", checked)
+          .addKeyValue("orphans", orphans)
+          .addKeyValue("queued", queued)
+          .addKeyValue("reported", reported)
+          .addKeyValue("failed", failed)
+          .log("Orphan key sweep finished");
+    }
+
+    @Override
+    public Summary summary() {
+      return new Summary(checked, orphans, queued, reported, failed);
+    }
+  }
+
+  private Result check(KeyListEntry listed) {
+    String keyArn = listed.keyArn() != null ? listed.keyArn() : listed.keyId();
+    if (keyArn == null || queue.contains(keyArn)) {
+      return Result.NOT_ORPHAN;
+    }
+    if (settings.mode() == DisposalMode.DELETE && queue.remainingCapacity() == 0) {
+      return Result.WAIT;
+    }
+    KeyMetadata key;
+    try {
+      key = kms.describeKey(keyArn);
+    } catch (KmsCallException e) {
+      if (e.kind() == KmsCallException.Kind.NOT_FOUND) {
+        return Result.NOT_ORPHAN;
+      }
+      // keys of other applications may well be closed to this server (spire#6269): no warning
+      log.atDebug()
+          .addKeyValue("key_arn", keyArn)
+          .addKeyValue("reason", e.getMessage())
+          .log("Could not describe key during the orphan key sweep");
+      return Result.FAILED;
+    }
+    if (key == null || !naming.isTrustDomainDescription(key.description())) {
+      return Result.NOT_ORPHAN;
+    }
+    if (key.keyState() != KeyState.ENABLED || key.creationDate() == null) {
+      return Result.NOT_ORPHAN;
+    }
+    Instant now = clock.instant();
+    Duration age = Duration.between(key.creationDate(), now);
+    if (age.compareTo(settings.orphanMinimumAge()) < 0) {
+      // a key this young may be one a GenerateKey is still giving an alias
+      return Result.NOT_ORPHAN;
+    }
+    if (inUse.test(keyArn)) {
+      return Result.NOT_ORPHAN;
+    }
+    List<AliasListEntry> aliases;
+    try {
+      aliases = kms.aliasesOf(keyArn, 1);
+    } catch (KmsCallException e) {
+      log.atWarn()
+          .addKeyValue("key_arn", keyArn)
+          .addKeyValue("reason", e.getMessage())
+          .log("Could not list the aliases of a SPIRE key; it is checked again at the next sweep");
+      return Result.FAILED;
+    }
+    if (!aliases.isEmpty()) {
+      return Result.NOT_ORPHAN;
+    }
+    String reason =
+        "orphaned: no alias points to it and it is older than "
+            + Ages.format(settings.orphanMinimumAge());
+    if (settings.mode() == DisposalMode.REPORT) {
+      log.atInfo()
+          .addKeyValue("key_arn", keyArn)
+          .addKeyValue("description", key.description())
+          .addKeyValue("age", Ages.format(age))
+          .addKeyValue("reason", reason)
+          .addKeyValue("disposal_mode", settings.mode().configValue())
+          .log(
+              "Orphaned key would be scheduled for deletion; disposal_mode is report, so nothing"
+                  + " was deleted");
+      return Result.REPORTED;
+    }
+    log.atDebug()
+        .addKeyValue("key_arn", keyArn)
+        .addKeyValue("description", key.description())
+        .addKeyValue("age", Ages.format(age))
+        .log("Orphaned key found");
+    return queue.offer(keyArn, reason, null) ? Result.QUEUED : Result.FAILED;
+  }
+}

@@ -1,0 +1,158 @@
+package dev.spirekms.lifecycle;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+
+/**
+ * A background task whose runs are chains of scheduled steps. After a step that made {@code n} KMS
+ * calls, the next step waits {@code n} call intervals, so the task averages at most one call per
+ * interval however much work a run finds. Runs never overlap, and an error ends only the run.
+ *
+ * @param <S> what a run reports when it ends
+ */
+final class PacedTask<S> {
+
+  /** One run: a step at a time, then its summary. */
+  interface Run<S> {
+    /** Does the next piece of work, with at most a few KMS calls. */
+    Next step();
+
+    /** What the run did, also when it ended early. */
+    S summary();
+  }
+
+  /** What a step asks for: the end of the run, or another step (after an extra wait). */
+  record Next(boolean done, Duration extraWait) {
+    static final Next DONE = new Next(true, Duration.ZERO);
+    static final Next MORE = new Next(false, Duration.ZERO);
+
+    static Next after(Duration wait) {
+      return new Next(false, wait);
+    }
+  }
+
+  private final String name;
+  private final Supplier<Run<S>> runs;
+  private final TaskScheduler scheduler;
+  private final Duration callInterval;
+  private final LifecycleKms kms;
+  private final StopSwitch stop;
+  private final Logger log;
+
+  private Run<S> run;
+  private CompletableFuture<S> current;
+  private TaskScheduler.Scheduled nextStep;
+  private TaskScheduler.Scheduled nextRun;
+
+  PacedTask(
+      String name,
+      Supplier<Run<S>> runs,
+      TaskScheduler scheduler,
+      Duration callInterval,
+      LifecycleKms kms,
+      StopSwitch stop,
+      Logger log) {
+    this.name = name;
+    this.runs = runs;
+    this.scheduler = scheduler;
+    this.callInterval = callInterval;
+    this.kms = kms;
+    this.stop = stop;
+    this.log = log;
+  }
+
+  /**
+   * Starts a run; its first step is scheduled at once. If a run is still under way, no second one
+   * starts, and the one under way is returned.
+   */
+  synchronized CompletableFuture<S> runOnce() {
+    if (current != null && !current.isDone()) {
+      log.atWarn()
+          .addKeyValue("task", name)
+          .log("Background task still busy with its previous run; skipping this run");
+      return current;
+    }
+    CompletableFuture<S> started = new CompletableFuture<>();
+    current = started;
+    run = runs.get();
+    if (stop.stopped()) {
+      started.complete(run.summary());
+      return started;
+    }
+    nextStep = scheduler.schedule(Duration.ZERO, this::step);
+    return started;
+  }
+
+  /** Runs the task every {@code interval}, the first time one full interval from now (as upstream). */
+  synchronized void every(Duration interval) {
+    nextRun = scheduler.schedule(interval, () -> periodic(interval));
+  }
+
+  private void periodic(Duration interval) {
+    synchronized (this) {
+      if (stop.stopped()) {
+        return;
+      }
+      nextRun = scheduler.schedule(interval, () -> periodic(interval));
+    }
+    runOnce();
+  }
+
+  /** Stops the task: no further step or run starts; a run under way ends with what it has done. */
+  synchronized void cancel() {
+    if (nextRun != null) {
+      nextRun.cancel();
+    }
+    if (nextStep != null) {
+      nextStep.cancel();
+    }
+    if (current != null && !current.isDone()) {
+      current.complete(run.summary());
+    }
+  }
+
+  private void step() {
+    Run<S> active;
+    CompletableFuture<S> result;
+    synchronized (this) {
+      active = run;
+      result = current;
+      nextStep = null;
+    }
+    if (result.isDone()) {
+      return;
+    }
+    if (stop.stopped()) {
+      result.complete(active.summary());
+      return;
+    }
+    long before = kms.calls();
+    Next next;
+    try {
+      next = active.step();
+    } catch (StoppedException stopped) {
+      result.complete(active.summary());
+      return;
+    } catch (RuntimeException e) {
+      log.atError()
+          .addKeyValue("task", name)
+          .addKeyValue("reason", String.valueOf(e))
+          .setCause(e)
+          .log("Background task stopped by an unexpected error; it runs again at its next interval");
+      result.completeExceptionally(e);
+      return;
+    }
+    if (next.done()) {
+      result.complete(active.summary());
+      return;
+    }
+    Duration wait = callInterval.multipliedBy(kms.calls() - before).plus(next.extraWait());
+    synchronized (this) {
+      if (!result.isDone()) {
+        nextStep = scheduler.schedule(wait, this::step);
+      }
+    }
+  }
+}

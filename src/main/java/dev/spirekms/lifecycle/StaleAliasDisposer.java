@@ -1,0 +1,320 @@
+package dev.spirekms.lifecycle;
+
+import dev.spirekms.aws.KmsCallException;
+import dev.spirekms.keys.KeyNaming;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import software.amazon.awssdk.services.kms.model.AliasListEntry;
+import software.amazon.awssdk.services.kms.model.KeyMetadata;
+import software.amazon.awssdk.services.kms.model.KeyState;
+import software.amazon.awssdk.services.kms.model.ListAliasesResponse;
+
+/**
+ * Deletes the aliases of stopped servers of this trust domain, and queues their keys for deletion.
+ *
+ * <p>An alias qualifies when it is named {@code alias/SPIRE_SERVER/<td>/<other server id>/<key id>}
+ * (never under this server's own prefix), it has a target and a LastUpdatedDate, and it has not
+ * been refreshed for {@code stale_alias_threshold} (upstream aws_kms: 14 days). Right before the
+ * DeleteAlias, the alias is read again: it must still point at the same enabled key, whose
+ * description marks it as a SPIRE key of this trust domain, it must still be stale, and no other
+ * alias may point at that key.
+ */
+final class StaleAliasDisposer {
+  private static final Duration QUEUE_FULL_WAIT = Duration.ofSeconds(5);
+
+  /** What one run did. */
+  record Summary(int aliasesSeen, int stale, int deleted, int reported, int skipped, int failed) {}
+
+  private final KeyNaming naming;
+  private final LifecycleKms kms;
+  private final KmsDeletionQueue queue;
+  private final Predicate<String> inUse;
+  private final LifecycleSettings settings;
+  private final Clock clock;
+  private final Logger log;
+  private final PacedTask<Summary> task;
+
+  StaleAliasDisposer(
+      KeyNaming naming,
+      LifecycleKms kms,
+      KmsDeletionQueue queue,
+      Predicate<String> inUse,
+      LifecycleSettings settings,
+      Clock clock,
+      TaskScheduler scheduler,
+      StopSwitch stop,
+      Logger log) {
+    this.naming = naming;
+    this.kms = kms;
+    this.queue = queue;
+    this.inUse = inUse;
+    this.settings = settings;
+    this.clock = clock;
+    this.log = log;
+    this.task =
+        new PacedTask<>(
+            "stale alias disposal", Run::new, scheduler, settings.callInterval(), kms, stop, log);
+  }
+
+  /** Starts one pass over all aliases of the account and region. */
+  CompletableFuture<Summary> runOnce() {
+    return task.runOnce();
+  }
+
+  PacedTask<Summary> task() {
+    return task;
+  }
+
+  /**
+   * The server id of an alias of another server of this trust domain, or null when the alias does
+   * not have exactly that shape.
+   */
+  String otherServerIdOf(String aliasName) {
+    if (!naming.isOtherServerAlias(aliasName)) {
+      return null;
+    }
+    String rest = aliasName.substring(naming.trustDomainAliasPrefix().length());
+    int slash = rest.indexOf('/');
+    if (slash <= 0 || slash == rest.length() - 1) {
+      return null;
+    }
+    return rest.substring(0, slash);
+  }
+
+  private boolean isStale(Instant lastUpdated, Instant now) {
+    return !lastUpdated.plus(settings.staleAliasThreshold()).isAfter(now);
+  }
+
+  private enum Result {
+    DELETED,
+    REPORTED,
+    SKIPPED,
+    FAILED,
+    WAIT
+  }
+
+  private final class Run implements PacedTask.Run<Summary> {
+    private final List<AliasListEntry> stale = new ArrayList<>();
+    private boolean listed;
+    private String marker;
+    private int next;
+    private int seen;
+    private int deleted;
+    private int reported;
+    private int skipped;
+    private int failed;
+
+    @Override
+    public PacedTask.Next step() {
+      if (!listed) {
+        return listPage();
+      }
+      if (next >= stale.size()) {
+        finish();
+        return PacedTask.Next.DONE;
+      }
+      AliasListEntry alias = stale.get(next);
+      Result result = dispose(alias);
+      if (result == Result.WAIT) {
+        return PacedTask.Next.after(QUEUE_FULL_WAIT);
+      }
+      next++;
+      switch (result) {
+        case DELETED -> deleted++;
+        case REPORTED -> reported++;
+        case SKIPPED -> skipped++;
+        default -> failed++;
+      }
+      return PacedTask.Next.MORE;
+    }
+
+    private PacedTask.Next listPage() {
+      ListAliasesResponse page;
+      try {
+        page = kms.listAliases(marker);
+      } catch (KmsCallException e) {
+        log.atWarn()
+            .addKeyValue("reason", e.getMessage())
+            .log(
+                "Failed to list aliases, so stale aliases of stopped servers were not looked for;"
+                    + " this runs again at the next disposal interval");
+        failed++;
+        return PacedTask.Next.DONE;
+      }
+      Instant now = clock.instant();
+      for (AliasListEntry alias : page.aliases()) {
+        seen++;
+        if (otherServerIdOf(alias.aliasName()) == null) {
+          continue;
+        }
+        if (alias.targetKeyId() == null || alias.lastUpdatedDate() == null) {
+          // upstream aws_kms skips aliases without a target or a date
+          log.atDebug()
+              .addKeyValue("alias_name", alias.aliasName())
+              .log("Alias has no target or no LastUpdatedDate; leaving it alone");
+          continue;
+        }
+        if (isStale(alias.lastUpdatedDate(), now)) {
+          stale.add(alias);
+        }
+      }
+      marker = Boolean.TRUE.equals(page.truncated()) ? page.nextMarker() : null;
+      listed = marker == null;
+      return PacedTask.Next.MORE;
+    }
+
+    private void finish() {
+      var event = deleted + reported + failed > 0 ? log.atInfo() : log.atDebug();
+      event
+          .addKeyValue("aliases_checked", seen)
+          .addKeyValue("stale", stale.size())
+          .addKeyValue("deleted", deleted)
+          .addKeyValue("reported", reported)
+          .addKeyValue("skipped", skipped)
+          .addKeyValue("failed", failed)
+          .log("Stale alias disposal finished");
+    }
+
+    @Override
+    public Summary summary() {
+      return new Summary(seen, stale.size(), deleted, reported, skipped, failed);
+    }
+  }
+
+  private Result dispose(AliasListEntry listed) {
+    String aliasName = listed.aliasName();
+    if (settings.mode() == DisposalMode.DELETE && queue.remainingCapacity() == 0) {
+      // never delete an alias whose key cannot be queued: wait for room
+      return Result.WAIT;
+    }
+    KeyMetadata key;
+    try {
+      key = kms.describeKey(aliasName);
+    } catch (KmsCallException e) {
+      if (e.kind() == KmsCallException.Kind.NOT_FOUND) {
+        skip(aliasName, "the alias is gone, probably disposed of by another server");
+        return Result.SKIPPED;
+      }
+      return failed(aliasName, e.getMessage());
+    }
+    if (key == null || key.arn() == null) {
+      return failed(aliasName, "DescribeKey returned no key ARN");
+    }
+    String keyArn = key.arn();
+    if (!listed.targetKeyId().equals(key.keyId()) && !listed.targetKeyId().equals(keyArn)) {
+      skip(aliasName, "the alias was repointed since it was listed, so its server is alive");
+      return Result.SKIPPED;
+    }
+    if (key.keyState() != KeyState.ENABLED) {
+      // upstream aws_kms leaves aliases of keys that are not enabled alone
+      skip(aliasName, "its key is " + key.keyStateAsString());
+      return Result.SKIPPED;
+    }
+    if (!naming.isTrustDomainDescription(key.description())) {
+      log.atWarn()
+          .addKeyValue("alias_name", aliasName)
+          .addKeyValue("key_arn", keyArn)
+          .addKeyValue("description", String.valueOf(key.description()))
+          .log(
+              "Stale SPIRE alias left alone: its key's description does not mark it as a SPIRE key"
+                  + " of this trust domain; delete the alias by hand if it is no longer needed");
+      return Result.SKIPPED;
+    }
+    if (inUse.test(keyArn)) {
+      log.atWarn()
+          .addKeyValue("alias_name", aliasName)
+          .addKeyValue("key_arn", keyArn)
+          .log("Stale SPIRE alias left alone: this server uses its key");
+      return Result.SKIPPED;
+    }
+    List<AliasListEntry> aliases;
+    try {
+      aliases = kms.aliasesOf(keyArn, LifecycleKms.ALIAS_PAGE);
+    } catch (KmsCallException e) {
+      return failed(aliasName, e.getMessage());
+    }
+    AliasListEntry fresh = null;
+    List<String> others = new ArrayList<>();
+    for (AliasListEntry alias : aliases) {
+      if (aliasName.equals(alias.aliasName())) {
+        fresh = alias;
+      } else {
+        others.add(alias.aliasName());
+      }
+    }
+    Instant now = clock.instant();
+    if (fresh == null || fresh.lastUpdatedDate() == null || !isStale(fresh.lastUpdatedDate(), now)) {
+      skip(aliasName, "the alias was refreshed or moved since it was listed, so its server is alive");
+      return Result.SKIPPED;
+    }
+    if (!others.isEmpty()) {
+      log.atWarn()
+          .addKeyValue("alias_name", aliasName)
+          .addKeyValue("key_arn", keyArn)
+          .addKeyValue("other_aliases", String.join(",", others))
+          .log(
+              "Stale SPIRE alias and its key left alone: other aliases point to the key; remove"
+                  + " them by hand if the key is no longer needed");
+      return Result.SKIPPED;
+    }
+    String age = Ages.format(Ages.between(fresh.lastUpdatedDate(), now));
+    String reason =
+        "alias of server "
+            + otherServerIdOf(aliasName)
+            + " not refreshed for "
+            + age
+            + " (stale_alias_threshold "
+            + Ages.format(settings.staleAliasThreshold())
+            + "), so that server has stopped";
+    if (settings.mode() == DisposalMode.REPORT) {
+      log.atInfo()
+          .addKeyValue("alias_name", aliasName)
+          .addKeyValue("key_arn", keyArn)
+          .addKeyValue("age", age)
+          .addKeyValue("reason", reason)
+          .addKeyValue("disposal_mode", settings.mode().configValue())
+          .log(
+              "Stale alias would be deleted and its key scheduled for deletion; disposal_mode is"
+                  + " report, so nothing was deleted");
+      return Result.REPORTED;
+    }
+    try {
+      kms.deleteAlias(aliasName);
+    } catch (KmsCallException e) {
+      if (e.kind() == KmsCallException.Kind.NOT_FOUND) {
+        skip(aliasName, "the alias is gone, probably disposed of by another server");
+        return Result.SKIPPED;
+      }
+      return failed(aliasName, e.getMessage());
+    }
+    log.atInfo()
+        .addKeyValue("alias_name", aliasName)
+        .addKeyValue("key_arn", keyArn)
+        .addKeyValue("age", age)
+        .addKeyValue("reason", reason)
+        .log("Stale alias deleted");
+    queue.offer(keyArn, reason, aliasName);
+    return Result.DELETED;
+  }
+
+  private void skip(String aliasName, String reason) {
+    log.atDebug()
+        .addKeyValue("alias_name", aliasName)
+        .addKeyValue("reason", reason)
+        .log("Stale alias left alone");
+  }
+
+  private Result failed(String aliasName, String reason) {
+    log.atWarn()
+        .addKeyValue("alias_name", aliasName)
+        .addKeyValue("reason", reason)
+        .log("Failed to dispose of stale alias; it is tried again at the next disposal interval");
+    return Result.FAILED;
+  }
+}
