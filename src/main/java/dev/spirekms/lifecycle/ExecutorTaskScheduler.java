@@ -54,6 +54,15 @@ public final class ExecutorTaskScheduler implements TaskScheduler {
     return executor.isTerminated();
   }
 
+  /**
+   * After {@link #shutdown()}, waits at most {@code timeout} for a task under way to finish.
+   *
+   * @return whether the thread has ended
+   */
+  public boolean awaitTermination(Duration timeout) throws InterruptedException {
+    return executor.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
   private static Runnable guarded(Runnable task) {
     return () -> {
       try {
