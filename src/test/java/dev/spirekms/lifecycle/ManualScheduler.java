@@ -11,67 +11,87 @@ import java.util.PriorityQueue;
  * A {@link TaskScheduler} driven by a test: {@link #advance} moves the clock and runs, on the
  * calling thread and in time order, every task that comes due, with the clock set to each task's
  * due time while it runs.
+ *
+ * <p>{@link #child()} gives another scheduler on the same timeline, for a second server: advancing
+ * any of them runs the tasks of all, in time order, and shutting one down drops only its own tasks.
  */
 final class ManualScheduler implements TaskScheduler {
-  private final MutableClock clock;
-  private final PriorityQueue<Entry> queue =
-      new PriorityQueue<>(Comparator.comparing(Entry::due).thenComparingLong(Entry::seq));
-  private long seq;
+  private final Timeline timeline;
   private boolean shutdown;
-  private int ran;
 
-  private record Entry(Instant due, long seq, Runnable task, boolean[] cancelled) {}
+  private static final class Timeline {
+    final MutableClock clock;
+    final PriorityQueue<Entry> queue =
+        new PriorityQueue<>(Comparator.comparing(Entry::due).thenComparingLong(Entry::seq));
+    long seq;
+    int ran;
+
+    Timeline(MutableClock clock) {
+      this.clock = clock;
+    }
+  }
+
+  private record Entry(Instant due, long seq, Runnable task, ManualScheduler owner) {}
 
   ManualScheduler(MutableClock clock) {
-    this.clock = clock;
+    this(new Timeline(clock));
+  }
+
+  private ManualScheduler(Timeline timeline) {
+    this.timeline = timeline;
+  }
+
+  /** Another scheduler on the same clock and timeline. */
+  ManualScheduler child() {
+    return new ManualScheduler(timeline);
   }
 
   @Override
-  public synchronized Scheduled schedule(Duration delay, Runnable task) {
-    if (shutdown) {
-      return () -> {};
-    }
+  public Scheduled schedule(Duration delay, Runnable task) {
     if (delay.isNegative()) {
       throw new IllegalArgumentException("negative delay " + delay);
     }
-    boolean[] cancelled = {false};
-    Entry entry = new Entry(clock.instant().plus(delay), seq++, task, cancelled);
-    queue.add(entry);
-    return () -> {
-      synchronized (ManualScheduler.this) {
-        cancelled[0] = true;
-        queue.remove(entry);
+    synchronized (timeline) {
+      if (shutdown) {
+        return () -> {};
       }
-    };
+      Entry entry = new Entry(timeline.clock.instant().plus(delay), timeline.seq++, task, this);
+      timeline.queue.add(entry);
+      return () -> {
+        synchronized (timeline) {
+          timeline.queue.remove(entry);
+        }
+      };
+    }
   }
 
   @Override
-  public synchronized void shutdown() {
-    shutdown = true;
-    queue.clear();
+  public void shutdown() {
+    synchronized (timeline) {
+      shutdown = true;
+      timeline.queue.removeIf(e -> e.owner() == this);
+    }
   }
 
   /** Moves time forward by {@code d}, running what comes due on the way. */
   void advance(Duration d) {
-    Instant target = clock.instant().plus(d);
+    Instant target = timeline.clock.instant().plus(d);
     while (true) {
       Entry next;
-      synchronized (this) {
-        next = queue.peek();
+      synchronized (timeline) {
+        next = timeline.queue.peek();
         if (next == null || next.due().isAfter(target)) {
           break;
         }
-        queue.poll();
+        timeline.queue.poll();
+        timeline.ran++;
       }
-      if (next.due().isAfter(clock.instant())) {
-        clock.set(next.due());
+      if (next.due().isAfter(timeline.clock.instant())) {
+        timeline.clock.set(next.due());
       }
-      if (!next.cancelled()[0]) {
-        ran++;
-        next.task().run();
-      }
+      next.task().run();
     }
-    clock.set(target);
+    timeline.clock.set(target);
   }
 
   /** Runs what is due now, including tasks those schedule with no delay. */
@@ -79,23 +99,37 @@ final class ManualScheduler implements TaskScheduler {
     advance(Duration.ZERO);
   }
 
-  synchronized int pending() {
-    return queue.size();
+  /** How many tasks of this scheduler are waiting. */
+  int pending() {
+    synchronized (timeline) {
+      return (int) timeline.queue.stream().filter(e -> e.owner() == this).count();
+    }
   }
 
-  /** The due times of pending tasks, earliest first. */
-  synchronized List<Instant> dueTimes() {
-    List<Entry> entries = new ArrayList<>(queue);
-    entries.sort(queue.comparator());
-    return entries.stream().map(Entry::due).toList();
+  /** The due times of this scheduler's waiting tasks, earliest first. */
+  List<Instant> dueTimes() {
+    synchronized (timeline) {
+      List<Entry> entries = new ArrayList<>();
+      for (Entry e : timeline.queue) {
+        if (e.owner() == this) {
+          entries.add(e);
+        }
+      }
+      entries.sort(timeline.queue.comparator());
+      return entries.stream().map(Entry::due).toList();
+    }
   }
 
-  synchronized boolean isShutdown() {
-    return shutdown;
+  boolean isShutdown() {
+    synchronized (timeline) {
+      return shutdown;
+    }
   }
 
-  /** How many tasks have run. */
-  synchronized int ran() {
-    return ran;
+  /** How many tasks have run on the whole timeline. */
+  int ran() {
+    synchronized (timeline) {
+      return timeline.ran;
+    }
   }
 }
