@@ -1,0 +1,72 @@
+package dev.spirekms.logging;
+
+import java.time.Clock;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+import org.slf4j.ILoggerFactory;
+import org.slf4j.IMarkerFactory;
+import org.slf4j.helpers.BasicMDCAdapter;
+import org.slf4j.helpers.BasicMarkerFactory;
+import org.slf4j.spi.MDCAdapter;
+import org.slf4j.spi.SLF4JServiceProvider;
+
+/**
+ * The SLF4J 2 provider that writes every log line as hclog JSON to the process's standard error,
+ * found by SLF4J through {@code META-INF/services/org.slf4j.spi.SLF4JServiceProvider}.
+ *
+ * <p>Levels: {@code dev.spirekms} loggers write {@code debug} and up unless {@value
+ * LogLevels#ENV_VAR} says otherwise ({@code trace|debug|info|warn|error}); Netty writes errors
+ * only; everything else writes {@code info} and up.
+ */
+public final class HclogServiceProvider implements SLF4JServiceProvider {
+  // SLF4J 2.0.x accepts providers that ask for any 2.0 version.
+  private static final String REQUESTED_API_VERSION = "2.0.99";
+
+  private final IMarkerFactory markerFactory = new BasicMarkerFactory();
+  private final MDCAdapter mdcAdapter = new BasicMDCAdapter();
+  private final UnaryOperator<String> environment;
+  private final Supplier<LineSink> sinkOpener;
+  private HclogLoggerFactory loggerFactory;
+
+  /** Called by SLF4J's service loading. */
+  public HclogServiceProvider() {
+    this(System::getenv, LineSink::standardError);
+  }
+
+  HclogServiceProvider(UnaryOperator<String> environment, Supplier<LineSink> sinkOpener) {
+    this.environment = environment;
+    this.sinkOpener = sinkOpener;
+  }
+
+  @Override
+  public void initialize() {
+    loggerFactory =
+        new HclogLoggerFactory(
+            LogLevels.fromEnvironment(environment),
+            Clock.systemUTC(),
+            mdcAdapter,
+            new HclogLineEncoder(),
+            sinkOpener.get());
+    loggerFactory.reportRejectedLevel();
+  }
+
+  @Override
+  public ILoggerFactory getLoggerFactory() {
+    return loggerFactory;
+  }
+
+  @Override
+  public IMarkerFactory getMarkerFactory() {
+    return markerFactory;
+  }
+
+  @Override
+  public MDCAdapter getMDCAdapter() {
+    return mdcAdapter;
+  }
+
+  @Override
+  public String getRequestedApiVersion() {
+    return REQUESTED_API_VERSION;
+  }
+}
