@@ -15,6 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.slf4j.Logger;
 import org.slf4j.helpers.BasicMarkerFactory;
+import org.slf4j.event.DefaultLoggingEvent;
 import org.slf4j.event.Level;
 import org.slf4j.spi.NOPLoggingEventBuilder;
 
@@ -251,6 +252,16 @@ class HclogLoggerTest {
     assertTrue(logger.atInfo() instanceof NOPLoggingEventBuilder);
     assertFalse(logger.isInfoEnabled());
     assertTrue(logger.isWarnEnabled());
+  }
+
+  @Test
+  void anEventBelowTheThresholdHandedOverDirectlyIsNotWritten() {
+    HclogLogger logger = (HclogLogger) logger("info");
+    logger.log(new DefaultLoggingEvent(Level.DEBUG, logger));
+    DefaultLoggingEvent info = new DefaultLoggingEvent(Level.INFO, logger);
+    info.setMessage("Handed over");
+    logger.log(info);
+    assertEquals(List.of("Handed over"), messages());
   }
 
   @Test
