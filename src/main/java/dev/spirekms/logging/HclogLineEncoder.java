@@ -14,10 +14,10 @@ import org.slf4j.event.Level;
  * (when the logger is named) and {@code @timestamp}, then every field, all values JSON strings,
  * ending in {@code \n}, in UTF-8.
  *
- * <p>A line that would be longer than the limit is cut to fit: every value gets a fair share of
- * the room left after the keys (short values stay whole, long ones end in {@code ...}), fields are
- * dropped from the end only when their keys alone do not fit, and {@code "truncated":"true"} is
- * added.
+ * <p>A line that would be longer than the limit is cut to fit: every value gets a fair share of the
+ * room left after the keys (short values stay whole, long ones end in {@code ...}), fields are
+ * dropped from the end only when there are too many to give each value a few bytes, and {@code
+ * "truncated":"true"} is added.
  */
 final class HclogLineEncoder {
   /** The longest line written, newline included. */

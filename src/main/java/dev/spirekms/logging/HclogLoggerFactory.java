@@ -14,8 +14,8 @@ import org.slf4j.spi.MDCAdapter;
 
 /** Hands out {@link HclogLogger}s and writes their lines. */
 final class HclogLoggerFactory implements ILoggerFactory {
-  static final String ERROR_FIELD = "error";
-  static final String STACK_FIELD = "stack";
+  private static final String ERROR_FIELD = "error";
+  private static final String STACK_FIELD = "stack";
 
   private final ConcurrentMap<String, HclogLogger> loggers = new ConcurrentHashMap<>();
   private final LogLevels levels;
@@ -35,8 +35,7 @@ final class HclogLoggerFactory implements ILoggerFactory {
 
   @Override
   public Logger getLogger(String name) {
-    return loggers.computeIfAbsent(
-        name, n -> new HclogLogger(n, levels.thresholdFor(n), this));
+    return loggers.computeIfAbsent(name, n -> new HclogLogger(n, levels.thresholdFor(n), this));
   }
 
   /** Writes one warning line if the level setting was not understood. */
@@ -57,11 +56,7 @@ final class HclogLoggerFactory implements ILoggerFactory {
    * when the logger writes debug lines, {@code stack}.
    */
   void write(
-      HclogLogger logger,
-      Level level,
-      String message,
-      List<KeyValuePair> pairs,
-      Throwable thrown) {
+      HclogLogger logger, Level level, String message, List<KeyValuePair> pairs, Throwable thrown) {
     LogFields fields = new LogFields();
     Map<String, String> context = mdc.getCopyOfContextMap();
     if (context != null && !context.isEmpty()) {

@@ -1,8 +1,6 @@
 package dev.spirekms.logging;
 
 import java.time.Clock;
-import java.util.function.Supplier;
-import java.util.function.UnaryOperator;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.IMarkerFactory;
 import org.slf4j.helpers.BasicMDCAdapter;
@@ -24,29 +22,29 @@ public final class HclogServiceProvider implements SLF4JServiceProvider {
 
   private final IMarkerFactory markerFactory = new BasicMarkerFactory();
   private final MDCAdapter mdcAdapter = new BasicMDCAdapter();
-  private final UnaryOperator<String> environment;
-  private final Supplier<LineSink> sinkOpener;
+  private final String levelSetting;
+  private final LineSink sink;
   private HclogLoggerFactory loggerFactory;
 
-  /** Called by SLF4J's service loading. */
+  /** Called by SLF4J's service loading, right before {@link #initialize()}. */
   public HclogServiceProvider() {
-    this(System::getenv, LineSink::standardError);
+    this(System.getenv(LogLevels.ENV_VAR), LineSink.standardError());
   }
 
-  HclogServiceProvider(UnaryOperator<String> environment, Supplier<LineSink> sinkOpener) {
-    this.environment = environment;
-    this.sinkOpener = sinkOpener;
+  HclogServiceProvider(String levelSetting, LineSink sink) {
+    this.levelSetting = levelSetting;
+    this.sink = sink;
   }
 
   @Override
   public void initialize() {
     loggerFactory =
         new HclogLoggerFactory(
-            LogLevels.fromEnvironment(environment),
+            LogLevels.fromSetting(levelSetting),
             Clock.systemUTC(),
             mdcAdapter,
             new HclogLineEncoder(),
-            sinkOpener.get());
+            sink);
     loggerFactory.reportRejectedLevel();
   }
 

@@ -13,10 +13,8 @@ final class LineSink {
     this.out = out;
   }
 
-  /**
-   * A sink on the process's real standard error, whatever {@code System.err} is later set to.
-   */
-  // go-plugin reads the plugin's stderr as log lines and treats stdout after the handshake as noise.
+  /** A sink on the process's real standard error, whatever {@code System.err} is later set to. */
+  // go-plugin client.go logStderr turns plugin stderr into log lines; stdout is discarded.
   static LineSink standardError() {
     return new LineSink(new FileOutputStream(FileDescriptor.err));
   }

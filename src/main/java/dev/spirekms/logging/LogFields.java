@@ -5,13 +5,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The fields of one log line, in the order first added. Adding a key again replaces its value
- * (the last value wins, the key keeps its place). Keys that hclog reserves are written with a
- * {@code _} in front, so a field can never replace the level, message, module or timestamp.
+ * The fields of one log line, in the order first added. Adding a key again replaces its value (the
+ * last value wins, the key keeps its place). Keys that hclog reserves are written with a {@code _}
+ * in front, so a field can never replace the level, message, module or timestamp.
  */
 final class LogFields {
-  private static final Set<String> RESERVED =
-      Set.of("@level", "@message", "@module", "@timestamp");
+  private static final Set<String> RESERVED = Set.of("@level", "@message", "@module", "@timestamp");
 
   private final Map<String, String> fields = new LinkedHashMap<>();
 

@@ -1,7 +1,6 @@
 package dev.spirekms.logging;
 
 import java.util.Locale;
-import java.util.function.UnaryOperator;
 import org.slf4j.event.Level;
 
 /** Which levels are enabled for which loggers, and how they are named in hclog lines. */
@@ -22,15 +21,10 @@ final class LogLevels {
     this.rejectedValue = rejectedValue;
   }
 
-  /** Reads {@link #ENV_VAR} through {@code env}, e.g. {@code System::getenv}. */
-  static LogLevels fromEnvironment(UnaryOperator<String> env) {
-    return fromSetting(env.apply(ENV_VAR));
-  }
-
   /**
-   * Parses {@code trace|debug|info|warn|error}, ignoring case and surrounding blanks. An unset or
-   * blank setting means the default; an unknown one means the default too, and is remembered so
-   * that it can be reported.
+   * Parses the value of {@link #ENV_VAR}: {@code trace|debug|info|warn|error}, ignoring case and
+   * surrounding blanks. An unset or blank setting means the default; an unknown one means the
+   * default too, and is remembered so that it can be reported.
    */
   static LogLevels fromSetting(String setting) {
     if (setting == null || setting.isBlank()) {

@@ -27,10 +27,10 @@ public final class Logging {
   private Logging() {}
 
   /**
-   * Routes java.util.logging (used by grpc-java) through SLF4J, dropping JUL's own console
-   * handler, and sets JUL's levels so that records SLF4J would drop are not even formatted: {@code
-   * INFO} at the root, {@code WARNING} for {@code io.grpc}. Call once, first thing in the serving
-   * process; calling again changes nothing.
+   * Routes java.util.logging (used by grpc-java) through SLF4J, dropping JUL's own console handler,
+   * and sets JUL's levels so that records below them are dropped before anything formats them:
+   * {@code INFO} at the root, {@code WARNING} for {@code io.grpc}. Call once, first thing in the
+   * serving process; calling again changes nothing.
    */
   public static synchronized void install() {
     if (!SLF4JBridgeHandler.isInstalled()) {

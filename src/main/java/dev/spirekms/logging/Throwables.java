@@ -82,7 +82,9 @@ final class Throwables {
     }
   }
 
-  /** Appends {@code text} with each line break ({@code \r\n}, {@code \r}, {@code \n}) as a space. */
+  /**
+   * Appends {@code text} with each line break ({@code \r\n}, {@code \r}, {@code \n}) as a space.
+   */
   private static void appendOnOneLine(StringBuilder out, String text) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);

@@ -99,7 +99,15 @@ class HclogLineEncoderTest {
     assertEquals(fields.get("key_arn"), entry.get("key_arn"));
     assertCutFrom(fields.get("stack"), entry.get("stack"));
     assertEquals(
-        List.of("@level", "@message", "@module", "@timestamp", "error", "stack", "key_arn", "truncated"),
+        List.of(
+            "@level",
+            "@message",
+            "@module",
+            "@timestamp",
+            "error",
+            "stack",
+            "key_arn",
+            "truncated"),
         List.copyOf(entry.keySet()));
   }
 
@@ -185,8 +193,22 @@ class HclogLineEncoderTest {
 
   /** Text drawn from ASCII, escapes, two- to four-byte characters and lone surrogates. */
   private static String randomText(Random random, int length) {
-    String[] pool = {"a", "Z", " ", "\"", "\\", "\n", "\u0000", "\u001f", "é", "€", "\u2028",
-      "\uD83D\uDE00", "\uD800", "\uDFFF"};
+    String[] pool = {
+      "a",
+      "Z",
+      " ",
+      "\"",
+      "\\",
+      "\n",
+      "\u0000",
+      "\u001f",
+      "é",
+      "€",
+      "\u2028",
+      "\uD83D\uDE00",
+      "\uD800",
+      "\uDFFF"
+    };
     StringBuilder text = new StringBuilder();
     while (text.length() < length) {
       text.append(pool[random.nextInt(pool.length)]);

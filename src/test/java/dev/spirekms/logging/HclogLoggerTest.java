@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.slf4j.Logger;
-import org.slf4j.helpers.BasicMarkerFactory;
 import org.slf4j.event.DefaultLoggingEvent;
 import org.slf4j.event.Level;
+import org.slf4j.helpers.BasicMarkerFactory;
 import org.slf4j.spi.NOPLoggingEventBuilder;
 
 class HclogLoggerTest {
@@ -30,9 +30,14 @@ class HclogLoggerTest {
 
   @Test
   void writesTheExactHclogLine() {
-    logger("debug").atInfo().addKeyValue("key_arn", "arn:aws:kms:eu-west-1:1:key/k").log("Key created");
+    logger("debug")
+        .atInfo()
+        .addKeyValue("key_arn", "arn:aws:kms:eu-west-1:1:key/k")
+        .log("Key created");
     assertEquals(
-        "{\"@level\":\"info\",\"@message\":\"Key created\",\"@module\":\"" + MODULE + "\","
+        "{\"@level\":\"info\",\"@message\":\"Key created\",\"@module\":\""
+            + MODULE
+            + "\","
             + "\"@timestamp\":\"2026-11-23T02:10:43.123456Z\","
             + "\"key_arn\":\"arn:aws:kms:eu-west-1:1:key/k\"}\n",
         out.text());
@@ -68,7 +73,8 @@ class HclogLoggerTest {
       assertEquals(name, entry.get("@level"));
       assertEquals(MODULE, entry.get("@module"));
       assertEquals(CapturedLines.NOW_TEXT, entry.get("@timestamp"));
-      assertEquals(List.of("@level", "@message", "@module", "@timestamp"), List.copyOf(entry.keySet()));
+      assertEquals(
+          List.of("@level", "@message", "@module", "@timestamp"), List.copyOf(entry.keySet()));
     }
     assertEquals("classic", entries.get(0).get("@message"));
     assertEquals("fluent", entries.get(1).get("@message"));
@@ -171,7 +177,14 @@ class HclogLoggerTest {
     Map<String, String> entry = out.only();
     assertEquals(
         List.of(
-            "@level", "@message", "@module", "@timestamp", "a_first", "request_id", "a", "b",
+            "@level",
+            "@message",
+            "@module",
+            "@timestamp",
+            "a_first",
+            "request_id",
+            "a",
+            "b",
             "_@level"),
         List.copyOf(entry.keySet()));
     assertEquals("3", entry.get("a"));
@@ -211,7 +224,9 @@ class HclogLoggerTest {
   @Test
   void aboveDebugThrowablesCarryNoStack() {
     logger("info").error("Failed to sign", new IllegalStateException("boom"));
-    out.factory("trace").getLogger("software.amazon.awssdk.core").warn("x", new RuntimeException("y"));
+    out.factory("trace")
+        .getLogger("software.amazon.awssdk.core")
+        .warn("x", new RuntimeException("y"));
     for (Map<String, String> entry : out.entries()) {
       assertFalse(entry.containsKey("stack"), entry.toString());
       assertTrue(entry.get("error").startsWith("java.lang."), entry.toString());

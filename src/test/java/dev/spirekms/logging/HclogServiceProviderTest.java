@@ -39,9 +39,8 @@ class HclogServiceProviderTest {
   }
 
   @Test
-  void readsTheLevelFromTheEnvironmentAndReportsAnUnknownOne() {
-    HclogServiceProvider provider =
-        new HclogServiceProvider(Map.of("SPIRE_AWS_KMS_LOG_LEVEL", "loud")::get, out::sink);
+  void reportsAnUnknownLevelWhenInitialised() {
+    HclogServiceProvider provider = new HclogServiceProvider("loud", out.sink());
     provider.initialize();
     Map<String, String> warning = out.only();
     assertEquals("warn", warning.get("@level"));
@@ -51,8 +50,7 @@ class HclogServiceProviderTest {
 
   @Test
   void aKnownLevelIsAppliedSilently() {
-    HclogServiceProvider provider =
-        new HclogServiceProvider(Map.of("SPIRE_AWS_KMS_LOG_LEVEL", "warn")::get, out::sink);
+    HclogServiceProvider provider = new HclogServiceProvider("warn", out.sink());
     provider.initialize();
     assertEquals("", out.text());
     assertEquals(false, provider.getLoggerFactory().getLogger("dev.spirekms.A").isInfoEnabled());
@@ -60,7 +58,7 @@ class HclogServiceProviderTest {
 
   @Test
   void theMdcAdapterItServesFeedsItsLines() {
-    HclogServiceProvider provider = new HclogServiceProvider(name -> null, out::sink);
+    HclogServiceProvider provider = new HclogServiceProvider(null, out.sink());
     provider.initialize();
     provider.getMDCAdapter().put("spire_key_id", "x-509-CA-A");
     try {

@@ -36,7 +36,8 @@ class HclogTimestampTest {
     Random random = new Random(7);
     long end = Instant.parse("2100-01-01T00:00:00Z").getEpochSecond();
     for (int i = 0; i < 20_000; i++) {
-      Instant instant = Instant.ofEpochSecond((long) (random.nextDouble() * end), random.nextInt(1_000_000_000));
+      Instant instant =
+          Instant.ofEpochSecond((long) (random.nextDouble() * end), random.nextInt(1_000_000_000));
       String text = HclogTimestamp.format(instant);
       assertTrue(GO_LAYOUT.matcher(text).matches(), text);
       assertEquals(instant.truncatedTo(ChronoUnit.MICROS), Instant.parse(text), text);

@@ -61,7 +61,8 @@ class LineSinkTest {
     sink.write("{\"b\":\"2\"}\n".getBytes(StandardCharsets.UTF_8));
     assertEquals(2, stream.writes);
     assertEquals(2, stream.flushes);
-    assertEquals("{\"a\":\"1\"}\n{\"b\":\"2\"}\n", new String(stream.bytes(), StandardCharsets.UTF_8));
+    assertEquals(
+        "{\"a\":\"1\"}\n{\"b\":\"2\"}\n", new String(stream.bytes(), StandardCharsets.UTF_8));
   }
 
   @Test

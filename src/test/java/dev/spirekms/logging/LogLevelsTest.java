@@ -48,11 +48,9 @@ class LogLevelsTest {
   }
 
   @Test
-  void theSettingIsReadFromTheEnvironmentVariable() {
-    Map<String, String> env = Map.of("SPIRE_AWS_KMS_LOG_LEVEL", "error");
-    LogLevels levels = LogLevels.fromEnvironment(env::get);
-    assertEquals(Level.ERROR, levels.thresholdFor("dev.spirekms.cli.Main"));
-    assertEquals("SPIRE_AWS_KMS_LOG_LEVEL", Logging.LEVEL_ENV_VAR);
+  void theEnvironmentVariableIsNamedForTheProject() {
+    assertEquals("SPIRE_AWS_KMS_LOG_LEVEL", LogLevels.ENV_VAR);
+    assertEquals(LogLevels.ENV_VAR, Logging.LEVEL_ENV_VAR);
   }
 
   @ParameterizedTest

@@ -11,15 +11,19 @@ public final class LoggingProcessMain {
   public static void main(String[] args) {
     Logging.install();
     Logger log = LoggerFactory.getLogger("dev.spirekms.keys.KmsKeyStore");
-    log.atInfo().addKeyValue("key_arn", "arn:aws:kms:eu-west-1:111122223333:key/k").log("Key created");
+    log.atInfo()
+        .addKeyValue("key_arn", "arn:aws:kms:eu-west-1:111122223333:key/k")
+        .log("Key created");
     log.debug("Debug from the project");
     log.atError().setCause(new IllegalStateException("boom")).log("Failed to sign");
 
-    Logger netty = LoggerFactory.getLogger("io.grpc.netty.shaded.io.netty.bootstrap.ServerBootstrap");
+    Logger netty =
+        LoggerFactory.getLogger("io.grpc.netty.shaded.io.netty.bootstrap.ServerBootstrap");
     netty.warn("Unknown channel option 'SO_KEEPALIVE' for channel");
     netty.error("Netty error");
 
-    java.util.logging.Logger grpc = java.util.logging.Logger.getLogger("io.grpc.internal.ServerImpl");
+    java.util.logging.Logger grpc =
+        java.util.logging.Logger.getLogger("io.grpc.internal.ServerImpl");
     grpc.info("Dropped by JUL: io.grpc is at WARNING");
     grpc.log(Level.WARNING, "Transport {0} failed", "t1");
     java.util.logging.Logger other = java.util.logging.Logger.getLogger("com.example.Other");

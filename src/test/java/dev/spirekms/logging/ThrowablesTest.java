@@ -23,7 +23,8 @@ class ThrowablesTest {
     Exception thrown =
         new IllegalStateException("boom", new IOException("disk\nfull\r\nnow\rreally"));
     assertEquals(
-        "java.lang.IllegalStateException: boom; caused by: java.io.IOException: disk full now really",
+        "java.lang.IllegalStateException: boom; caused by: java.io.IOException: disk full now"
+            + " really",
         Throwables.summary(thrown));
   }
 
@@ -58,8 +59,15 @@ class ThrowablesTest {
 
   @Test
   void stackTraceHasTheJdkLayoutWithCommonFramesElided() {
-    Exception cause = withFrames(new IOException("disk"), frame("write", 30), frame("run", 20), frame("main", 10));
-    Exception top = withFrames(new IllegalStateException("boom", cause), frame("sign", 40), frame("run", 20), frame("main", 10));
+    Exception cause =
+        withFrames(
+            new IOException("disk"), frame("write", 30), frame("run", 20), frame("main", 10));
+    Exception top =
+        withFrames(
+            new IllegalStateException("boom", cause),
+            frame("sign", 40),
+            frame("run", 20),
+            frame("main", 10));
     assertEquals(
         String.join(
             "\n",
@@ -75,9 +83,12 @@ class ThrowablesTest {
 
   @Test
   void stackTraceShowsSuppressedThrowablesIndented() {
-    Exception top = withFrames(new Exception("retries failed"), frame("call", 50), frame("main", 10));
-    Exception attempt = withFrames(new IOException("attempt 1"), frame("send", 60), frame("main", 10));
-    attempt.initCause(withFrames(new RuntimeException("reset"), frame("read", 70), frame("main", 10)));
+    Exception top =
+        withFrames(new Exception("retries failed"), frame("call", 50), frame("main", 10));
+    Exception attempt =
+        withFrames(new IOException("attempt 1"), frame("send", 60), frame("main", 10));
+    attempt.initCause(
+        withFrames(new RuntimeException("reset"), frame("read", 70), frame("main", 10)));
     top.addSuppressed(attempt);
     assertEquals(
         String.join(
