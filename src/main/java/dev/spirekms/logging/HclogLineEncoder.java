@@ -45,6 +45,8 @@ final class HclogLineEncoder {
 
   byte[] encode(
       Instant timestamp, Level level, String module, String message, Map<String, String> fields) {
+    // go-plugin log_entry.go parseJSON type-asserts @level, @message and @timestamp as strings,
+    // and a failed assertion panics the host; every value here is a string.
     List<String> keys = new ArrayList<>(fields.size() + 5);
     List<String> values = new ArrayList<>(fields.size() + 5);
     keys.add("@level");

@@ -12,9 +12,9 @@ import org.slf4j.spi.SLF4JServiceProvider;
  * The SLF4J 2 provider that writes every log line as hclog JSON to the process's standard error,
  * found by SLF4J through {@code META-INF/services/org.slf4j.spi.SLF4JServiceProvider}.
  *
- * <p>Levels: {@code dev.spirekms} loggers write {@code debug} and up unless {@value
- * LogLevels#ENV_VAR} says otherwise ({@code trace|debug|info|warn|error}); Netty writes errors
- * only; everything else writes {@code info} and up.
+ * <p>Levels: {@code dev.spirekms} loggers write {@code debug} and up unless {@code
+ * SPIRE_AWS_KMS_LOG_LEVEL} says otherwise ({@code trace|debug|info|warn|error}); Netty writes
+ * errors only; everything else writes {@code info} and up.
  */
 public final class HclogServiceProvider implements SLF4JServiceProvider {
   // SLF4J 2.0.x accepts providers that ask for any 2.0 version.

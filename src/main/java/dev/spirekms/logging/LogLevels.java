@@ -9,7 +9,7 @@ final class LogLevels {
   static final String PROJECT_PREFIX = "dev.spirekms";
   static final Level PROJECT_DEFAULT = Level.DEBUG;
   static final Level OTHERS = Level.INFO;
-  // Netty warns "Unknown channel option 'SO_KEEPALIVE'" on every unix-socket connection.
+  // grpc sets SO_KEEPALIVE, which unix sockets lack, and Netty warns about it on every connection.
   static final String NETTY_PREFIX = "io.grpc.netty.shaded.io.netty";
   static final Level NETTY = Level.ERROR;
 

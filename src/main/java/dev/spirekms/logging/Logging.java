@@ -20,8 +20,7 @@ public final class Logging {
   /** The environment variable that sets the level of this project's loggers. */
   public static final String LEVEL_ENV_VAR = LogLevels.ENV_VAR;
 
-  // java.util.logging holds loggers weakly; without these references their levels could be lost.
-  private static Logger julRoot;
+  // java.util.logging holds named loggers weakly; without this reference the level could be lost.
   private static Logger julGrpc;
 
   private Logging() {}
@@ -37,8 +36,7 @@ public final class Logging {
       SLF4JBridgeHandler.removeHandlersForRootLogger();
       SLF4JBridgeHandler.install();
     }
-    julRoot = LogManager.getLogManager().getLogger("");
-    julRoot.setLevel(Level.INFO);
+    LogManager.getLogManager().getLogger("").setLevel(Level.INFO);
     julGrpc = Logger.getLogger("io.grpc");
     julGrpc.setLevel(Level.WARNING);
   }
