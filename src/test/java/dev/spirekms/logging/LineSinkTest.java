@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +29,7 @@ class LineSinkTest {
     @Override
     public void write(int b) {
       if (size == buffer.length) {
-        buffer = java.util.Arrays.copyOf(buffer, size * 2);
+        buffer = Arrays.copyOf(buffer, size * 2);
       }
       buffer[size++] = (byte) b;
     }
@@ -49,7 +51,7 @@ class LineSinkTest {
     }
 
     byte[] bytes() {
-      return java.util.Arrays.copyOf(buffer, size);
+      return Arrays.copyOf(buffer, size);
     }
   }
 
@@ -73,7 +75,7 @@ class LineSinkTest {
     HclogLoggerFactory factory =
         new HclogLoggerFactory(
             LogLevels.fromSetting("debug"),
-            java.time.Clock.systemUTC(),
+            Clock.systemUTC(),
             new BasicMDCAdapter(),
             new HclogLineEncoder(),
             new LineSink(stream));
