@@ -1,0 +1,46 @@
+package dev.spirekms.localkms;
+
+import java.security.KeyPair;
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+import software.amazon.awssdk.services.kms.model.KeyState;
+import software.amazon.awssdk.services.kms.model.KeyUsageType;
+
+/** One KMS key and its mutable state; {@link KmsModel} reads and writes it under its lock. */
+final class KeyRecord {
+  final long sequence;
+  final String id;
+  final String arn;
+  final SupportedKeySpec spec;
+  final KeyUsageType usage;
+  final String description;
+  final String policy;
+  final Instant creationDate;
+  final KeyPair keyPair;
+  final Map<String, String> tags = new TreeMap<>();
+  KeyState state = KeyState.ENABLED;
+  Instant deletionDate;
+  Integer pendingWindowInDays;
+
+  KeyRecord(
+      long sequence,
+      String id,
+      String arn,
+      SupportedKeySpec spec,
+      KeyUsageType usage,
+      String description,
+      String policy,
+      Instant creationDate,
+      KeyPair keyPair) {
+    this.sequence = sequence;
+    this.id = id;
+    this.arn = arn;
+    this.spec = spec;
+    this.usage = usage;
+    this.description = description;
+    this.policy = policy;
+    this.creationDate = creationDate;
+    this.keyPair = keyPair;
+  }
+}

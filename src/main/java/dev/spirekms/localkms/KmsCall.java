@@ -1,0 +1,52 @@
+package dev.spirekms.localkms;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.services.kms.model.KmsRequest;
+import software.amazon.awssdk.services.kms.model.KmsResponse;
+
+/**
+ * One call the model served: the operation, the SDK request, and its outcome (the response, or the
+ * exception the caller got).
+ *
+ * @param operation the operation name, e.g. {@code "Sign"}
+ * @param request the request as the model received it
+ * @param response the response, or null if the call failed
+ * @param error the exception thrown to the caller, or null if the call succeeded
+ * @param at the model clock's time when the call was served
+ */
+public record KmsCall(
+    String operation,
+    KmsRequest request,
+    KmsResponse response,
+    RuntimeException error,
+    Instant at) {
+
+  public KmsCall {
+    Objects.requireNonNull(operation, "operation");
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(at, "at");
+    if ((response == null) == (error == null)) {
+      throw new IllegalArgumentException("a call has either a response or an error");
+    }
+  }
+
+  public boolean succeeded() {
+    return error == null;
+  }
+
+  /** The KMS error code of a failed call (e.g. {@code NotFoundException}), if it had one. */
+  public Optional<String> errorCode() {
+    if (error instanceof AwsServiceException e && e.awsErrorDetails() != null) {
+      return Optional.ofNullable(e.awsErrorDetails().errorCode());
+    }
+    return Optional.empty();
+  }
+
+  /** The request as {@code type}; throws {@link ClassCastException} if it is another type. */
+  public <R extends KmsRequest> R request(Class<R> type) {
+    return type.cast(request);
+  }
+}

@@ -1,0 +1,195 @@
+package dev.spirekms.localkms;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+
+/**
+ * Serves a {@link KmsModel} over HTTP on 127.0.0.1 in the AWS KMS wire protocol (AWS JSON 1.1:
+ * {@code POST /} with {@code X-Amz-Target: TrentService.<Operation>}), so that the real AWS SDK,
+ * the AWS CLI or any KMS client can be pointed at it with an endpoint override.
+ *
+ * <p>This is a test and demo server, never a security boundary: it does not check SigV4 signatures
+ * or credentials at all, and its keys live in memory.
+ *
+ * <p>Errors are answered as KMS answers them: status 400 (500 for internal errors), header {@code
+ * x-amzn-ErrorType} and body {@code {"__type": "<code>", "message": "..."}}. An injected {@link
+ * Fault#timeout()} is served by holding the request unanswered until the client gives up (or the
+ * server closes), so the client's own timeout fires.
+ */
+public final class LocalKmsServer implements AutoCloseable {
+  private static final String TARGET_PREFIX = "TrentService.";
+  private static final String CONTENT_TYPE = "application/x-amz-json-1.1";
+  private static final int MAX_BODY_BYTES = 1 << 20;
+  private static final Duration MAX_STALL = Duration.ofMinutes(5);
+
+  private final KmsModel model;
+  private final KmsJsonProtocol protocol;
+  private final HttpServer server;
+  private final ExecutorService executor;
+  private final CountDownLatch closed = new CountDownLatch(1);
+
+  private LocalKmsServer(KmsModel model, int port) throws IOException {
+    this.model = model;
+    this.protocol = new KmsJsonProtocol(model);
+    InetAddress loopback = InetAddress.getByAddress("localhost", new byte[] {127, 0, 0, 1});
+    this.server = HttpServer.create(new InetSocketAddress(loopback, port), 0);
+    AtomicInteger threads = new AtomicInteger();
+    this.executor =
+        Executors.newCachedThreadPool(
+            task -> {
+              Thread thread = new Thread(task, "local-kms-" + threads.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
+    server.setExecutor(executor);
+    server.createContext("/", this::handle);
+    server.start();
+  }
+
+  /**
+   * Starts serving {@code model} on 127.0.0.1.
+   *
+   * @param port the TCP port, or 0 for any free port (see {@link #endpoint()})
+   */
+  public static LocalKmsServer start(KmsModel model, int port) throws IOException {
+    Objects.requireNonNull(model, "model");
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("not a TCP port: " + port);
+    }
+    return new LocalKmsServer(model, port);
+  }
+
+  /** The endpoint to give a client, e.g. {@code http://127.0.0.1:4566}. */
+  public URI endpoint() {
+    return URI.create("http://127.0.0.1:" + port());
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  public KmsModel model() {
+    return model;
+  }
+
+  /** Stops serving; requests held by a timeout fault are dropped without an answer. */
+  @Override
+  public void close() {
+    if (closed.getCount() == 0) {
+      return;
+    }
+    closed.countDown();
+    server.stop(0);
+    executor.shutdownNow();
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
+      try {
+        if (!"POST".equals(exchange.getRequestMethod())
+            || !"/".equals(exchange.getRequestURI().getPath())) {
+          sendError(exchange, 404, "UnknownOperationException", "only POST / is served");
+          return;
+        }
+        String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
+        String operation =
+            target != null && target.startsWith(TARGET_PREFIX)
+                ? target.substring(TARGET_PREFIX.length())
+                : null;
+        if (operation == null || !protocol.supports(operation)) {
+          sendError(exchange, 400, "UnknownOperationException", "unknown operation " + target);
+          return;
+        }
+        JsonObject body = readBody(exchange);
+        send(exchange, 200, protocol.handle(operation, body).toString());
+      } catch (KmsJsonProtocol.MalformedRequestException e) {
+        sendError(exchange, 400, "SerializationException", e.getMessage());
+      } catch (AwsServiceException e) {
+        String code =
+            e.awsErrorDetails() != null && e.awsErrorDetails().errorCode() != null
+                ? e.awsErrorDetails().errorCode()
+                : "KMSInternalException";
+        String message =
+            e.awsErrorDetails() != null && e.awsErrorDetails().errorMessage() != null
+                ? e.awsErrorDetails().errorMessage()
+                : String.valueOf(e.getMessage());
+        sendError(exchange, e.statusCode() > 0 ? e.statusCode() : 500, code, message);
+      } catch (SdkClientException e) {
+        // A client-side fault such as a timeout: leave the request unanswered.
+        stall();
+      } catch (RuntimeException e) {
+        sendError(exchange, 500, "KMSInternalException", String.valueOf(e.getMessage()));
+      }
+    }
+  }
+
+  private void stall() {
+    try {
+      closed.await(MAX_STALL.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static JsonObject readBody(HttpExchange exchange) throws IOException {
+    byte[] bytes;
+    try (InputStream in = exchange.getRequestBody()) {
+      bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+    }
+    if (bytes.length > MAX_BODY_BYTES) {
+      throw new KmsJsonProtocol.MalformedRequestException("request body is larger than 1 MiB");
+    }
+    String text = new String(bytes, StandardCharsets.UTF_8);
+    if (text.isBlank()) {
+      return new JsonObject();
+    }
+    JsonElement json;
+    try {
+      json = StrictJson.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new KmsJsonProtocol.MalformedRequestException("request body is not JSON");
+    }
+    if (!json.isJsonObject()) {
+      throw new KmsJsonProtocol.MalformedRequestException("request body is not a JSON object");
+    }
+    return json.getAsJsonObject();
+  }
+
+  private static void sendError(HttpExchange exchange, int status, String code, String message)
+      throws IOException {
+    exchange.getResponseHeaders().set("x-amzn-ErrorType", code);
+    JsonObject body = new JsonObject();
+    body.addProperty("__type", code);
+    body.addProperty("message", message);
+    send(exchange, status, body.toString());
+  }
+
+  private static void send(HttpExchange exchange, int status, String body) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
+    exchange.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+}
