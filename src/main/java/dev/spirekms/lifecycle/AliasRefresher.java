@@ -73,8 +73,9 @@ final class AliasRefresher {
           log.atWarn()
               .addKeyValue("refreshed", refreshed)
               .addKeyValue("failed", failed)
-              .log("Alias refresh finished with failures; the failed aliases are retried at the"
-                  + " next refresh");
+              .log(
+                  "Alias refresh finished with failures; the failed aliases are retried at the"
+                      + " next refresh");
         } else {
           log.atDebug()
               .addKeyValue("refreshed", refreshed)
@@ -161,8 +162,8 @@ final class AliasRefresher {
   }
 
   /**
-   * The alias of a key this server uses is gone: without it, the orphan sweep of every server
-   * would take the key for an orphan after 48 hours, and this server's next rotation would fail.
+   * The alias of a key this server uses is gone: without it, the orphan sweep of every server would
+   * take the key for an orphan after 48 hours, and this server's next rotation would fail.
    */
   private Result recreate(KeyEntry entry) {
     try {

@@ -11,8 +11,8 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
- * The background work around one {@link KmsKeyStore}: the deletion queue, the alias refresh
- * (every 6 h), the stale alias disposal (every 24 h) and the orphan key sweep (every 48 h).
+ * The background work around one {@link KmsKeyStore}: the deletion queue, the alias refresh (every
+ * 6 h), the stale alias disposal (every 24 h) and the orphan key sweep (every 48 h).
  *
  * <p>Use: create it, hand {@link #deletionQueue()} to {@link KmsKeyStore#open}, then {@link
  * #start(KmsKeyStore)}. {@link #close()} stops everything at once; a re-Configure builds a new
@@ -20,6 +20,7 @@ import software.amazon.awssdk.services.kms.KmsClient;
  */
 public final class KeyLifecycle implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KeyLifecycle.class);
+
   /** The name of the production scheduler's thread. */
   public static final String THREAD_NAME = "kms-key-lifecycle";
 

@@ -254,7 +254,8 @@ final class KmsDeletionQueue implements DeletionQueue {
         item.failures++;
         item.notBefore = clock.instant().plus(backoff(item.failures));
       }
-      nextStepAllowed = clock.instant().plus(settings.callInterval().multipliedBy(kms.calls() - before));
+      nextStepAllowed =
+          clock.instant().plus(settings.callInterval().multipliedBy(kms.calls() - before));
       scheduleWake();
     }
   }
@@ -292,8 +293,7 @@ final class KmsDeletionQueue implements DeletionQueue {
       return failed(item, e);
     }
     if (!aliases.isEmpty()) {
-      return drop(
-          item, Level.WARN, "an alias still points to it: " + aliases.get(0).aliasName());
+      return drop(item, Level.WARN, "an alias still points to it: " + aliases.get(0).aliasName());
     }
     if (used.test(arn)) {
       return drop(item, Level.WARN, "this server still uses it");
@@ -304,7 +304,9 @@ final class KmsDeletionQueue implements DeletionQueue {
           .addKeyValue("age", age)
           .addKeyValue("reason", item.reason)
           .addKeyValue("disposal_mode", settings.mode().configValue())
-          .log("Key would be scheduled for deletion; disposal_mode is report, so nothing was deleted");
+          .log(
+              "Key would be scheduled for deletion; disposal_mode is report, so nothing was"
+                  + " deleted");
       return Outcome.DONE;
     }
     ScheduleKeyDeletionResponse response;
@@ -328,8 +330,11 @@ final class KmsDeletionQueue implements DeletionQueue {
     return switch (e.kind()) {
       case NOT_FOUND -> drop(item, Level.INFO, "no such key");
       case INVALID_ARN -> drop(item, Level.ERROR, "invalid ARN");
-      case INVALID_STATE -> drop(
-          item, Level.INFO, "the key is in a state that rules out deletion, usually already pending");
+      case INVALID_STATE ->
+          drop(
+              item,
+              Level.INFO,
+              "the key is in a state that rules out deletion, usually already pending");
       default -> retry(item, e.getMessage());
     };
   }

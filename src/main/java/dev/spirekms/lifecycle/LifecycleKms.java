@@ -45,8 +45,7 @@ final class LifecycleKms {
 
   /** One page of all aliases in the account and region. */
   ListAliasesResponse listAliases(String marker) {
-    return call(
-        "kms:ListAliases", () -> kms.listAliases(b -> b.limit(ALIAS_PAGE).marker(marker)));
+    return call("kms:ListAliases", () -> kms.listAliases(b -> b.limit(ALIAS_PAGE).marker(marker)));
   }
 
   /** Up to {@code limit} of the aliases that point to a key. */
@@ -74,8 +73,7 @@ final class LifecycleKms {
   ScheduleKeyDeletionResponse scheduleKeyDeletion(String keyArn, int pendingWindowDays) {
     return call(
         "kms:ScheduleKeyDeletion",
-        () ->
-            kms.scheduleKeyDeletion(b -> b.keyId(keyArn).pendingWindowInDays(pendingWindowDays)));
+        () -> kms.scheduleKeyDeletion(b -> b.keyId(keyArn).pendingWindowInDays(pendingWindowDays)));
   }
 
   private <T> T call(String action, Supplier<T> call) {

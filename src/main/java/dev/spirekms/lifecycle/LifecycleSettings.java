@@ -8,8 +8,8 @@ import java.util.Objects;
  * aws_kms's; build with {@link #builder()}, which checks every rule.
  *
  * @param pendingWindowDays KMS waiting period for ScheduleKeyDeletion, 7 to 30 days
- * @param staleAliasThreshold how long another server's alias may go without a refresh before it
- *     is deleted, at least one day
+ * @param staleAliasThreshold how long another server's alias may go without a refresh before it is
+ *     deleted, at least one day
  * @param mode delete, or only report what would be deleted
  * @param queueCapacity how many keys the deletion queue holds, retries included
  * @param refreshInterval how often this server's aliases are refreshed
@@ -46,8 +46,10 @@ public record LifecycleSettings(
   public static final Duration DEFAULT_DISPOSE_INTERVAL = Duration.ofHours(24);
   public static final Duration DEFAULT_SWEEP_INTERVAL = Duration.ofHours(48);
   public static final Duration DEFAULT_ORPHAN_MINIMUM_AGE = Duration.ofHours(48);
+
   /** Two calls a second per task; KMS allows 5 a second for each mutating control-plane call. */
   public static final Duration DEFAULT_CALL_INTERVAL = Duration.ofMillis(500);
+
   public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofSeconds(1);
   public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(60);
 
@@ -61,7 +63,8 @@ public record LifecycleSettings(
     Objects.requireNonNull(callInterval, "callInterval");
     Objects.requireNonNull(initialBackoff, "initialBackoff");
     Objects.requireNonNull(maxBackoff, "maxBackoff");
-    if (pendingWindowDays < MIN_PENDING_WINDOW_DAYS || pendingWindowDays > MAX_PENDING_WINDOW_DAYS) {
+    if (pendingWindowDays < MIN_PENDING_WINDOW_DAYS
+        || pendingWindowDays > MAX_PENDING_WINDOW_DAYS) {
       throw new IllegalArgumentException(
           "key_deletion_pending_window_days must be between 7 and 30, got " + pendingWindowDays);
     }
@@ -83,7 +86,8 @@ public record LifecycleSettings(
       throw new IllegalArgumentException("call interval must not be negative");
     }
     if (maxBackoff.compareTo(initialBackoff) < 0) {
-      throw new IllegalArgumentException("maximum backoff must not be shorter than the initial one");
+      throw new IllegalArgumentException(
+          "maximum backoff must not be shorter than the initial one");
     }
     // a live server gets at least two refreshes in before its aliases count as stale
     if (staleAliasThreshold.compareTo(refreshInterval.multipliedBy(2)) < 0) {

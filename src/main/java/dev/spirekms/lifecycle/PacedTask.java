@@ -85,7 +85,9 @@ final class PacedTask<S> {
     return started;
   }
 
-  /** Runs the task every {@code interval}, the first time one full interval from now (as upstream). */
+  /**
+   * Runs the task every {@code interval}, the first time one full interval from now (as upstream).
+   */
   synchronized void every(Duration interval) {
     nextRun = scheduler.schedule(interval, () -> periodic(interval));
   }
@@ -140,7 +142,8 @@ final class PacedTask<S> {
           .addKeyValue("task", name)
           .addKeyValue("reason", String.valueOf(e))
           .setCause(e)
-          .log("Background task stopped by an unexpected error; it runs again at its next interval");
+          .log(
+              "Background task stopped by an unexpected error; it runs again at its next interval");
       result.completeExceptionally(e);
       return;
     }

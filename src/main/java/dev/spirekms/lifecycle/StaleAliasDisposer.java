@@ -249,8 +249,12 @@ final class StaleAliasDisposer {
       }
     }
     Instant now = clock.instant();
-    if (fresh == null || fresh.lastUpdatedDate() == null || !isStale(fresh.lastUpdatedDate(), now)) {
-      skip(aliasName, "the alias was refreshed or moved since it was listed, so its server is alive");
+    if (fresh == null
+        || fresh.lastUpdatedDate() == null
+        || !isStale(fresh.lastUpdatedDate(), now)) {
+      skip(
+          aliasName,
+          "the alias was refreshed or moved since it was listed, so its server is alive");
       return Result.SKIPPED;
     }
     if (!others.isEmpty()) {

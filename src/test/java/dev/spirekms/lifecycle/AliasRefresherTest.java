@@ -26,8 +26,9 @@ import software.amazon.awssdk.services.kms.model.UpdateAliasRequest;
 
 class AliasRefresherTest {
   private static final String UPDATE = KmsOperations.UPDATE_ALIAS;
-  private static final String FAILED = "Failed to refresh alias; other servers delete an alias left"
-      + " unrefreshed for stale_alias_threshold";
+  private static final String FAILED =
+      "Failed to refresh alias; other servers delete an alias left"
+          + " unrefreshed for stale_alias_threshold";
 
   private final TestBed bed = new TestBed();
 
@@ -65,8 +66,11 @@ class AliasRefresherTest {
       assertEquals(entry.keyArn(), update.targetKeyId());
     }
     assertTrue(otherServer.endsWith(bed.alias(otherAlias).orElseThrow().targetKeyId()));
-    assertEquals(1, a.log.withMessage("Alias refreshed").stream()
-        .filter(l -> l.field("alias_name").equals(ca.aliasName())).count());
+    assertEquals(
+        1,
+        a.log.withMessage("Alias refreshed").stream()
+            .filter(l -> l.field("alias_name").equals(ca.aliasName()))
+            .count());
   }
 
   @Test
@@ -85,8 +89,10 @@ class AliasRefresherTest {
     assertEquals(Level.WARN, failed.get(0).level());
     assertEquals(jwt.aliasName(), failed.get(0).field("alias_name"));
     assertTrue(failed.get(0).field("reason").startsWith("access denied to kms:UpdateAlias"));
-    var finished = a.log.withMessage("Alias refresh finished with failures; the failed aliases are"
-        + " retried at the next refresh");
+    var finished =
+        a.log.withMessage(
+            "Alias refresh finished with failures; the failed aliases are"
+                + " retried at the next refresh");
     assertEquals("1", finished.get(0).field("failed"));
     assertTrue(bed.alias(ca.aliasName()).orElseThrow().lastUpdatedDate().isAfter(TestBed.START));
 
@@ -159,8 +165,7 @@ class AliasRefresherTest {
     bed.model.faults().failNext(KmsOperations.CREATE_ALIAS, 1, Fault.accessDenied());
 
     assertEquals(new AliasRefresher.Summary(0, 0, 0, 1), a.refresh());
-    assertTrue(
-        a.log.withMessage(FAILED).get(0).field("reason").startsWith("the alias is missing"));
+    assertTrue(a.log.withMessage(FAILED).get(0).field("reason").startsWith("the alias is missing"));
   }
 
   @Test
@@ -255,8 +260,9 @@ class AliasRefresherTest {
     TestBed.Server a = bed.server("srv-a").start();
     a.generate("x509-CA-A");
     bed.model.faults().failAlways(UPDATE, Fault.internalError());
-    bed.model.faults().failNext(
-        KmsOperations.DESCRIBE_KEY, 1, Fault.of(() -> new IllegalStateException("bug")));
+    bed.model
+        .faults()
+        .failNext(KmsOperations.DESCRIBE_KEY, 1, Fault.of(() -> new IllegalStateException("bug")));
 
     bed.advance(Duration.ofHours(24));
 
@@ -275,8 +281,9 @@ class AliasRefresherTest {
   void anUnexpectedErrorFailsTheRun() {
     TestBed.Server a = bed.server("srv-a").start();
     a.generate("x509-CA-A");
-    bed.model.faults().failNext(
-        KmsOperations.DESCRIBE_KEY, 1, Fault.of(() -> new IllegalStateException("bug")));
+    bed.model
+        .faults()
+        .failNext(KmsOperations.DESCRIBE_KEY, 1, Fault.of(() -> new IllegalStateException("bug")));
     CompletableFuture<AliasRefresher.Summary> run = a.lifecycle.refresher().runOnce();
     bed.advance(Duration.ofSeconds(5));
     assertTrue(run.isCompletedExceptionally());

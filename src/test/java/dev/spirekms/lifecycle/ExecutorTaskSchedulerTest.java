@@ -16,9 +16,11 @@ class ExecutorTaskSchedulerTest {
   void runsTasksOnOneNamedDaemonThreadAndSurvivesAFailingTask() throws Exception {
     ExecutorTaskScheduler scheduler = ExecutorTaskScheduler.create("lifecycle-test");
     try {
-      scheduler.schedule(Duration.ZERO, () -> {
-        throw new IllegalStateException("boom");
-      });
+      scheduler.schedule(
+          Duration.ZERO,
+          () -> {
+            throw new IllegalStateException("boom");
+          });
       CompletableFuture<Thread> ran = new CompletableFuture<>();
       scheduler.schedule(Duration.ZERO, () -> ran.complete(Thread.currentThread()));
       Thread thread = ran.get(30, TimeUnit.SECONDS);

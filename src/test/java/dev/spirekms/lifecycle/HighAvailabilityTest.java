@@ -114,7 +114,8 @@ class HighAvailabilityTest {
         for (KeyEntry e : s3.store.all()) {
           stoppedAliases.put(e.aliasName(), e.keyArn());
         }
-        stoppedRefresh = bed.alias(s3.store.all().get(0).aliasName()).orElseThrow().lastUpdatedDate();
+        stoppedRefresh =
+            bed.alias(s3.store.all().get(0).aliasName()).orElseThrow().lastUpdatedDate();
         stop(s3);
       }
       assertLiveKeysIntact();
@@ -199,7 +200,8 @@ class HighAvailabilityTest {
 
     assertEquals(List.of(), reverts);
     assertEquals(15, targets.size());
-    String skipped = "Alias target differs from cache, skipping refresh to avoid reverting a rotation";
+    String skipped =
+        "Alias target differs from cache, skipping refresh to avoid reverting a rotation";
     assertFalse(a.log.withMessage(skipped).isEmpty());
     assertFalse(b.log.withMessage(skipped).isEmpty());
     assertEquals(KeyState.ENABLED, bed.state(targets.get(targets.size() - 1)));

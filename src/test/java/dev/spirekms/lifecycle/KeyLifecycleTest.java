@@ -139,7 +139,8 @@ class KeyLifecycleTest {
   @Test
   void createGivesALifecycleOnItsOwnThread() {
     KeyLifecycle lifecycle =
-        KeyLifecycle.create(bed.kms, new KeyNaming("acme.co", "srv-a"), LifecycleSettings.defaults());
+        KeyLifecycle.create(
+            bed.kms, new KeyNaming("acme.co", "srv-a"), LifecycleSettings.defaults());
     assertNotNull(lifecycle.deletionQueue());
     lifecycle.close();
     assertTrue(lifecycle.queue().remainingCapacity() == 0);
@@ -150,7 +151,8 @@ class KeyLifecycleTest {
     TestBed.Server a = bed.server("srv-a").start();
     bed.model.faults().failNext(KmsOperations.CREATE_ALIAS, 1, Fault.internalError());
 
-    assertThrows(KeyStoreException.class, () -> a.store.generate("x509-CA-A", SpireKeyType.EC_P256));
+    assertThrows(
+        KeyStoreException.class, () -> a.store.generate("x509-CA-A", SpireKeyType.EC_P256));
     bed.advance(Duration.ofSeconds(10));
 
     String leaked = bed.model.keys().get(0).arn();
@@ -171,8 +173,7 @@ class KeyLifecycleTest {
             Fault.invalidState(),
             "Key not scheduled for deletion",
             "the key is in a state that rules out deletion, usually already pending"),
-        Arguments.of(
-            Fault.internalError(), "Failed to schedule key deletion; will retry", null));
+        Arguments.of(Fault.internalError(), "Failed to schedule key deletion; will retry", null));
   }
 
   /** Upstream TestGenerateKey: the outcomes of deleting the key a rotation replaced. */

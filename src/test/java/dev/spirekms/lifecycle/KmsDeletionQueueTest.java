@@ -66,7 +66,8 @@ class KmsDeletionQueueTest {
     assertEquals("30", line.field("pending_window_days"));
     assertEquals("replaced by a new key for x509-CA-A", line.field("reason"));
     assertEquals("1h0m", line.field("age"));
-    assertEquals(TestBed.START.plus(Duration.ofHours(1)).plus(Duration.ofDays(30)).toString(),
+    assertEquals(
+        TestBed.START.plus(Duration.ofHours(1)).plus(Duration.ofDays(30)).toString(),
         line.field("deletion_date"));
     assertEquals(0, server.queue().size());
   }
@@ -90,7 +91,9 @@ class KmsDeletionQueueTest {
     return Stream.of(
         Arguments.of(Fault.notFound(), Level.INFO, "no such key"),
         Arguments.of(
-            Fault.serviceError("InvalidArnException", 400, "Invalid arn"), Level.ERROR, "invalid ARN"),
+            Fault.serviceError("InvalidArnException", 400, "Invalid arn"),
+            Level.ERROR,
+            "invalid ARN"),
         Arguments.of(
             Fault.invalidState(),
             Level.INFO,
@@ -163,7 +166,8 @@ class KmsDeletionQueueTest {
     assertEquals("1", retries.get(0).field("attempt"));
     assertEquals("1s", retries.get(0).field("retry_in"));
     assertEquals("1m0s", retries.get(9).field("retry_in"));
-    assertTrue(retries.get(0).field("reason").contains("KMSInternalException"),
+    assertTrue(
+        retries.get(0).field("reason").contains("KMSInternalException"),
         retries.get(0).field("reason"));
     assertEquals(KeyState.ENABLED, bed.state(orphan));
 
@@ -391,7 +395,8 @@ class KmsDeletionQueueTest {
     assertFalse(server.queue().contains(c));
     assertEquals(0, server.queue().remainingCapacity());
     var errors =
-        server.log.matching(l -> l.level() == Level.ERROR && l.message().startsWith("Deletion queue is full"));
+        server.log.matching(
+            l -> l.level() == Level.ERROR && l.message().startsWith("Deletion queue is full"));
     assertEquals(1, errors.size());
     assertEquals(c, errors.get(0).field("key_arn"));
     assertEquals("rotated", errors.get(0).field("reason"));
@@ -436,7 +441,8 @@ class KmsDeletionQueueTest {
     server.queue().enqueue(late, "rotated");
     assertEquals(
         late,
-        server.log
+        server
+            .log
             .withMessage(
                 "Key not queued for deletion because the plugin is stopping; the orphan key sweep"
                     + " will find it later")
@@ -472,7 +478,8 @@ class KmsDeletionQueueTest {
     assertEquals(KeyState.ENABLED, bed.state(key));
     assertEquals(
         "1",
-        server.log
+        server
+            .log
             .withMessage(
                 "Deletion queue stopped with keys not yet scheduled for deletion; the orphan key"
                     + " sweep will find them later")

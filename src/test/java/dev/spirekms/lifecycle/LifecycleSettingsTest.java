@@ -30,7 +30,8 @@ class LifecycleSettingsTest {
   @ParameterizedTest
   @ValueSource(ints = {7, 8, 29, 30})
   void pendingWindowInsideKmsRangeIsAccepted(int days) {
-    assertEquals(days, LifecycleSettings.builder().pendingWindowDays(days).build().pendingWindowDays());
+    assertEquals(
+        days, LifecycleSettings.builder().pendingWindowDays(days).build().pendingWindowDays());
   }
 
   @ParameterizedTest
@@ -73,14 +74,16 @@ class LifecycleSettingsTest {
                     .staleAliasThreshold(Duration.ofDays(1))
                     .build());
     assertEquals(
-        "stale_alias_threshold must be at least twice the alias refresh interval (PT13H), got PT24H",
+        "stale_alias_threshold must be at least twice the alias refresh interval (PT13H), got"
+            + " PT24H",
         e.getMessage());
   }
 
   @Test
   void everyOtherRuleIsChecked() {
     assertRejected(b -> b.queueCapacity(0), "deletion queue capacity must be at least 1");
-    assertRejected(b -> b.refreshInterval(Duration.ZERO), "alias refresh interval must be positive");
+    assertRejected(
+        b -> b.refreshInterval(Duration.ZERO), "alias refresh interval must be positive");
     assertRejected(
         b -> b.disposeInterval(Duration.ofSeconds(-1)), "alias disposal interval must be positive");
     assertRejected(b -> b.sweepInterval(Duration.ZERO), "orphan sweep interval must be positive");

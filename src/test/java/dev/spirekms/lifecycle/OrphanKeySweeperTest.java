@@ -94,7 +94,8 @@ class OrphanKeySweeperTest {
             .filter(l -> orphan.equals(l.field("key_arn")))
             .findFirst()
             .orElseThrow();
-    assertEquals("orphaned: no alias points to it and it is older than 2d0h", scheduled.field("reason"));
+    assertEquals(
+        "orphaned: no alias points to it and it is older than 2d0h", scheduled.field("reason"));
     assertEquals("2d0h", scheduled.field("age"));
     var finished = a.log.withMessage("Orphan key sweep finished").get(0);
     assertEquals(Level.INFO, finished.level());
@@ -138,11 +139,13 @@ class OrphanKeySweeperTest {
     TestBed.Server a = bed.server("srv-a", manual().build()).start();
     String closed = bed.createKey("someone else's key");
     String orphan = bed.createKey("SPIRE_SERVER_KEY/acme_co/x509-CA-A");
-    bed.model.faults().add(
-        FaultRule.on(KmsOperations.DESCRIBE_KEY)
-            .when(DescribeKeyRequest.class, r -> r.keyId().equals(closed))
-            .always()
-            .failWith(Fault.accessDenied()));
+    bed.model
+        .faults()
+        .add(
+            FaultRule.on(KmsOperations.DESCRIBE_KEY)
+                .when(DescribeKeyRequest.class, r -> r.keyId().equals(closed))
+                .always()
+                .failWith(Fault.accessDenied()));
     bed.advance(MIN_AGE);
 
     OrphanKeySweeper.Summary summary = a.sweep();
@@ -151,7 +154,11 @@ class OrphanKeySweeperTest {
     assertEquals(1, summary.queued());
     assertTrue(a.log.atLeast(Level.WARN).isEmpty(), () -> a.log.atLeast(Level.WARN).toString());
     assertEquals(
-        closed, a.log.withMessage("Could not describe key during the orphan key sweep").get(0).field("key_arn"));
+        closed,
+        a.log
+            .withMessage("Could not describe key during the orphan key sweep")
+            .get(0)
+            .field("key_arn"));
     bed.advance(Duration.ofSeconds(10));
     assertEquals(KeyState.PENDING_DELETION, bed.state(orphan));
   }
@@ -254,11 +261,13 @@ class OrphanKeySweeperTest {
     TestBed.Server a = bed.server("srv-a", manual().queueCapacity(1).build()).start();
     String stuck = bed.createKey("stuck, and not ours");
     String orphan = bed.createKey("SPIRE_SERVER_KEY/acme_co/x509-CA-A");
-    bed.model.faults().add(
-        FaultRule.on(KmsOperations.DESCRIBE_KEY)
-            .when(DescribeKeyRequest.class, r -> r.keyId().equals(stuck))
-            .always()
-            .failWith(Fault.throttling()));
+    bed.model
+        .faults()
+        .add(
+            FaultRule.on(KmsOperations.DESCRIBE_KEY)
+                .when(DescribeKeyRequest.class, r -> r.keyId().equals(stuck))
+                .always()
+                .failWith(Fault.throttling()));
     // the queue's only slot is taken by a key that keeps failing
     a.queue().offer(stuck, "test", null);
     bed.advance(MIN_AGE);

@@ -17,6 +17,7 @@ import org.slf4j.event.Level;
 import software.amazon.awssdk.services.kms.model.DeleteAliasRequest;
 import software.amazon.awssdk.services.kms.model.DisableKeyRequest;
 import software.amazon.awssdk.services.kms.model.KeyState;
+import software.amazon.awssdk.services.kms.model.ListAliasesRequest;
 import software.amazon.awssdk.services.kms.model.ScheduleKeyDeletionRequest;
 
 class StaleAliasDisposerTest {
@@ -78,7 +79,8 @@ class StaleAliasDisposerTest {
     assertEquals(3, summary.deleted(), summary::toString);
     assertEquals(0, summary.failed());
     assertEquals(
-        List.of(alias("srv-a-2", "x509-CA-A"), alias("srv-b", "x509-CA-A"), alias("srv", "x509-CA-A")),
+        List.of(
+            alias("srv-a-2", "x509-CA-A"), alias("srv-b", "x509-CA-A"), alias("srv", "x509-CA-A")),
         bed.model.requests(DELETE_ALIAS, DeleteAliasRequest.class).stream()
             .map(DeleteAliasRequest::aliasName)
             .sorted()
@@ -131,6 +133,33 @@ class StaleAliasDisposerTest {
   }
 
   @Test
+  void everyPageOfAliasesIsRead() {
+    TestBed.Server a = bed.server("srv-a", manual().build()).start();
+    // names that sort before alias/SPIRE_SERVER/..., so that the stale alias is on the second page;
+    // a key takes at most 50 aliases
+    List<String> fillers = List.of(bed.createKey("f"), bed.createKey("f"), bed.createKey("f"));
+    for (int i = 0; i < LifecycleKms.ALIAS_PAGE; i++) {
+      bed.createAlias("alias/A-filler-" + i, fillers.get(i / 40));
+    }
+    String key = bed.otherServersKey("srv-b", "x509-CA-A");
+    bed.advance(THRESHOLD);
+    bed.model.clearCalls();
+
+    StaleAliasDisposer.Summary summary = a.dispose();
+
+    assertEquals(
+        2,
+        bed.model.requests(KmsOperations.LIST_ALIASES, ListAliasesRequest.class).stream()
+            .filter(r -> r.keyId() == null)
+            .count());
+    assertEquals(1, summary.deleted());
+    // the fillers, the stale alias and the eight AWS managed aliases
+    assertEquals(LifecycleKms.ALIAS_PAGE + 1 + 8, summary.aliasesSeen());
+    bed.advance(Duration.ofSeconds(10));
+    assertEquals(KeyState.PENDING_DELETION, bed.state(key));
+  }
+
+  @Test
   void anAliasJustUnderTheThresholdIsKept() {
     TestBed.Server a = bed.server("srv-a", manual().build()).start();
     String key = bed.otherServersKey("srv-b", "x509-CA-A");
@@ -146,8 +175,13 @@ class StaleAliasDisposerTest {
   @Test
   void theThresholdIsConfigurable() {
     TestBed.Server a =
-        bed.server("srv-a", manual().refreshInterval(Duration.ofHours(6))
-            .staleAliasThreshold(Duration.ofDays(1)).build()).start();
+        bed.server(
+                "srv-a",
+                manual()
+                    .refreshInterval(Duration.ofHours(6))
+                    .staleAliasThreshold(Duration.ofDays(1))
+                    .build())
+            .start();
     bed.otherServersKey("srv-b", "x509-CA-A");
     bed.advance(Duration.ofDays(1));
     assertEquals(1, a.dispose().deleted());
@@ -198,7 +232,8 @@ class StaleAliasDisposerTest {
 
     assertEquals(1, summary.failed());
     assertEquals(1, summary.deleted());
-    assertEquals(alias("srv-b", "JWT-Signer-A"), a.log.withMessage(FAILED).get(0).field("alias_name"));
+    assertEquals(
+        alias("srv-b", "JWT-Signer-A"), a.log.withMessage(FAILED).get(0).field("alias_name"));
     assertEquals(KeyState.ENABLED, bed.state(first));
     bed.advance(Duration.ofSeconds(10));
     assertEquals(KeyState.PENDING_DELETION, bed.state(second));
@@ -230,9 +265,7 @@ class StaleAliasDisposerTest {
         .faults()
         .add(
             FaultRule.on(KmsOperations.LIST_ALIASES)
-                .when(
-                    software.amazon.awssdk.services.kms.model.ListAliasesRequest.class,
-                    r -> r.keyId() != null)
+                .when(ListAliasesRequest.class, r -> r.keyId() != null)
                 .failWith(Fault.internalError()));
 
     assertEquals(1, a.dispose().failed());
@@ -284,7 +317,8 @@ class StaleAliasDisposerTest {
     bed.advance(THRESHOLD);
     CompletableFuture<StaleAliasDisposer.Summary> run = a.lifecycle.disposer().runOnce();
     bed.timeline.runDue();
-    bed.model.deleteAlias(DeleteAliasRequest.builder().aliasName(alias("srv-b", "x509-CA-A")).build());
+    bed.model.deleteAlias(
+        DeleteAliasRequest.builder().aliasName(alias("srv-b", "x509-CA-A")).build());
 
     StaleAliasDisposer.Summary summary = a.run(run, Duration.ofMinutes(1));
 
@@ -352,8 +386,7 @@ class StaleAliasDisposerTest {
 
   @Test
   void reportModeLogsEachWouldBeDeletionAndDeletesNothing() {
-    TestBed.Server a =
-        bed.server("srv-a", manual().mode(DisposalMode.REPORT).build()).start();
+    TestBed.Server a = bed.server("srv-a", manual().mode(DisposalMode.REPORT).build()).start();
     String first = bed.otherServersKey("srv-b", "x509-CA-A");
     String second = bed.otherServersKey("srv-c", "x509-CA-A");
     bed.advance(THRESHOLD.plusDays(3));
@@ -383,11 +416,13 @@ class StaleAliasDisposerTest {
   void aFullQueueHoldsTheDisposalBackBeforeAnyAliasIsDeleted() {
     TestBed.Server a = bed.server("srv-a", manual().queueCapacity(1).build()).start();
     String stuck = bed.createKey("SPIRE_SERVER_KEY/acme_co/stuck");
-    bed.model.faults().add(
-        FaultRule.on(SCHEDULE)
-            .when(ScheduleKeyDeletionRequest.class, r -> r.keyId().equals(stuck))
-            .always()
-            .failWith(Fault.throttling()));
+    bed.model
+        .faults()
+        .add(
+            FaultRule.on(SCHEDULE)
+                .when(ScheduleKeyDeletionRequest.class, r -> r.keyId().equals(stuck))
+                .always()
+                .failWith(Fault.throttling()));
     a.queue().enqueue(stuck, "test");
     String key = bed.otherServersKey("srv-b", "x509-CA-A");
     bed.advance(THRESHOLD);

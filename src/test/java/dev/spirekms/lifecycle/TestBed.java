@@ -106,7 +106,9 @@ final class TestBed {
   /** A key made directly in KMS, as another tool or an older server would have left it. */
   String createKey(String description) {
     CreateKeyRequest.Builder request =
-        CreateKeyRequest.builder().keySpec(KeySpec.ECC_NIST_P256).keyUsage(KeyUsageType.SIGN_VERIFY);
+        CreateKeyRequest.builder()
+            .keySpec(KeySpec.ECC_NIST_P256)
+            .keyUsage(KeyUsageType.SIGN_VERIFY);
     if (description != null) {
       request.description(description);
     }
@@ -114,11 +116,13 @@ final class TestBed {
   }
 
   void createAlias(String aliasName, String keyArn) {
-    model.createAlias(CreateAliasRequest.builder().aliasName(aliasName).targetKeyId(keyArn).build());
+    model.createAlias(
+        CreateAliasRequest.builder().aliasName(aliasName).targetKeyId(keyArn).build());
   }
 
   void touchAlias(String aliasName, String keyArn) {
-    model.updateAlias(UpdateAliasRequest.builder().aliasName(aliasName).targetKeyId(keyArn).build());
+    model.updateAlias(
+        UpdateAliasRequest.builder().aliasName(aliasName).targetKeyId(keyArn).build());
   }
 
   /** A key with a SPIRE description and an alias of another server, as that server made them. */
