@@ -419,7 +419,8 @@ public final class PluginConfig {
       }
 
       PluginConfig config = null;
-      if (core.isEmpty() && errors.isEmpty()) {
+      // A rejected key was reported by the loader; without its value there is no configuration.
+      if (core.isEmpty() && errors.isEmpty() && rejectedKeys.isEmpty()) {
         ServerIdSource source =
             identifierPath != null
                 ? new ServerIdSource.FromFile(identifierPath)
