@@ -143,8 +143,8 @@ public final class ConfigLoader {
   }
 
   /**
-   * An integer literal, or a string holding a decimal integer. Values outside the {@code int}
-   * range are clamped: every integer setting has a much smaller range, which then reports them.
+   * An integer literal, or a string holding a decimal integer. Values outside the {@code int} range
+   * are clamped: every integer setting has a much smaller range, which then reports them.
    */
   private Optional<Integer> integer(String key, Object value) {
     Long n = null;

@@ -17,7 +17,8 @@ public final class ConfigResult {
 
   ConfigResult(List<String> errors, List<String> warnings, PluginConfig config) {
     if (errors.isEmpty() == (config == null)) {
-      throw new IllegalArgumentException("a result has a configuration exactly when it has no errors");
+      throw new IllegalArgumentException(
+          "a result has a configuration exactly when it has no errors");
     }
     this.errors = List.copyOf(errors);
     this.warnings = List.copyOf(warnings);
@@ -65,6 +66,12 @@ public final class ConfigResult {
 
   @Override
   public String toString() {
-    return "ConfigResult{errors=" + errors + ", warnings=" + warnings + ", valid=" + isValid() + "}";
+    return "ConfigResult{errors="
+        + errors
+        + ", warnings="
+        + warnings
+        + ", valid="
+        + isValid()
+        + "}";
   }
 }

@@ -74,7 +74,9 @@ final class GoDuration {
     return Optional.of(Duration.ofNanos(negative ? -n : n));
   }
 
-  /** Writes a duration in Go's style without zero parts: {@code 336h}, {@code 1h30m}, {@code 90s}. */
+  /**
+   * Writes a duration in Go's style without zero parts: {@code 336h}, {@code 1h30m}, {@code 90s}.
+   */
   static String format(Duration d) {
     if (d.isZero()) {
       return "0s";

@@ -6,12 +6,12 @@ import java.util.List;
 /**
  * Splits HCL1 text into tokens, following HashiCorp's HCL1 scanner: {@code #}, {@code //} and
  * {@code /* *\/} comments; identifiers of letters, digits, {@code _}, {@code -} and {@code .};
- * double-quoted strings with backslash escapes; heredocs ({@code <<EOF} and the indented
- * {@code <<-EOF}); decimal and hexadecimal integers, floats with exponents, negative numbers;
- * {@code true} and {@code false}.
+ * double-quoted strings with backslash escapes; heredocs ({@code <<EOF} and the indented {@code
+ * <<-EOF}); decimal and hexadecimal integers, floats with exponents, negative numbers; {@code true}
+ * and {@code false}.
  *
- * <p>Positions count lines and Unicode code points from 1. Error messages never quote the text of
- * a literal, so a secret in a malformed literal does not reach a note.
+ * <p>Positions count lines and Unicode code points from 1. Error messages never quote the text of a
+ * literal, so a secret in a malformed literal does not reach a note.
  */
 final class HclLexer {
 
@@ -170,8 +170,9 @@ final class HclLexer {
 
   /**
    * HCL1 heredoc: the anchor runs to the end of its line; the text ends at a line holding only the
-   * anchor (leading whitespace allowed). The value keeps every line's newline. With {@code <<-}, the
-   * closing line's indentation is removed from every line when all lines carry it, as HCL1 does.
+   * anchor (leading whitespace allowed). The value keeps every line's newline. With {@code <<-},
+   * the closing line's indentation is removed from every line when all lines carry it, as HCL1
+   * does.
    */
   private String scanHeredoc() throws ConfigSyntaxException {
     int startLine = line;

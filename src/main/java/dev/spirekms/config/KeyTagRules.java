@@ -8,9 +8,9 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * AWS's limits on resource tags, as upstream {@code aws_kms} checks {@code key_tags} (SPIRE
- * {@code validateTags}; AWS "Tagging AWS resources", tag naming limits). Messages are upstream's.
- * Lengths count Unicode characters, as AWS does.
+ * AWS's limits on resource tags, as upstream {@code aws_kms} checks {@code key_tags} (SPIRE {@code
+ * validateTags}; AWS "Tagging AWS resources", tag naming limits). Messages are upstream's. Lengths
+ * count Unicode characters, as AWS does.
  */
 final class KeyTagRules {
 
@@ -74,8 +74,7 @@ final class KeyTagRules {
               + " characters");
     }
     if (!VALUE.matcher(value).matches()) {
-      return Optional.of(
-          "tag value for key " + quoted + " contains invalid characters " + ALLOWED);
+      return Optional.of("tag value for key " + quoted + " contains invalid characters " + ALLOWED);
     }
     return Optional.empty();
   }

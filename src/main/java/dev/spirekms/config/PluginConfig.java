@@ -50,7 +50,8 @@ public final class PluginConfig {
   // Characters KMS allows in alias names. Upstream's check, .*[^A-z0-9/_-].*, also lets
   // [ \ ] ^ _ ` through; KMS would then refuse every alias, so we refuse them here.
   private static final Pattern KEY_IDENTIFIER_VALUE = Pattern.compile("[A-Za-z0-9/_-]+");
-  private static final Pattern IPV4_LOOPBACK = Pattern.compile("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
+  private static final Pattern IPV4_LOOPBACK =
+      Pattern.compile("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
 
   private final String trustDomain;
   private final String region;
@@ -520,8 +521,8 @@ public final class PluginConfig {
       String what =
           fromValue
               ? "trust domain and key identifier value are too long for KMS alias names"
-              : "trust domain is too long for KMS alias names (the server id from key_identifier_file"
-                  + " takes 36 characters)";
+              : "trust domain is too long for KMS alias names (the server id from"
+                    + " key_identifier_file takes 36 characters)";
       errors.add(
           what
               + ": the alias prefix alias/SPIRE_SERVER/<trust domain>/<server id>/ takes "

@@ -22,7 +22,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ConfigLoaderTest {
 
   private static final String TD = "example.org";
-  private static final String BASE = "region = \"us-east-2\"\n\nkey_identifier_file = \"./server_id\"\n";
+  private static final String BASE =
+      "region = \"us-east-2\"\n\nkey_identifier_file = \"./server_id\"\n";
   private static final String MISSING_ID =
       "configuration requires a key identifier file or a key identifier value";
 
@@ -262,7 +263,17 @@ class ConfigLoaderTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "@server@", "a.b", "a b", "a+b", "é", "a[b", "a\\\\b", "a]b", "a^b", "a`b", "a\\nb"
+        "@server@",
+        "a.b",
+        "a b",
+        "a+b",
+        "é",
+        "a[b",
+        "a\\\\b",
+        "a]b",
+        "a^b",
+        "a`b",
+        "a\\nb"
       })
   void keyIdentifierValueCharacters(String hclLiteral) {
     assertEquals(
@@ -337,7 +348,8 @@ class ConfigLoaderTest {
     assertEquals(
         List.of(
             "invalid configuration for key tags: tag key \"aws:team\" uses reserved prefix 'aws:'",
-            "invalid configuration for key tags: tag key \"spire-x\" uses reserved prefix 'spire-'"),
+            "invalid configuration for key tags: tag key \"spire-x\" uses reserved prefix"
+                + " 'spire-'"),
         errors(BASE + "key_tags = {\n  \"aws:team\" = \"a\"\n  \"spire-x\" = \"b\"\n}"));
   }
 
@@ -383,10 +395,12 @@ class ConfigLoaderTest {
         Arguments.of("http://kms.internal:8080", List.of(), 1),
         Arguments.of("http://[::2]:8080", List.of(), 1),
         Arguments.of("http://10.0.0.1", List.of(), 1),
-        Arguments.of("kms.us-east-2.amazonaws.com", List.of(bad + "kms.us-east-2.amazonaws.com"), 0),
+        Arguments.of(
+            "kms.us-east-2.amazonaws.com", List.of(bad + "kms.us-east-2.amazonaws.com"), 0),
         Arguments.of("/relative/path", List.of(bad + "/relative/path"), 0),
         Arguments.of("ftp://kms.example.com", List.of(bad + "ftp://kms.example.com"), 0),
-        Arguments.of("https://kms.example.com/?a=b", List.of(bad + "https://kms.example.com/?a=b"), 0),
+        Arguments.of(
+            "https://kms.example.com/?a=b", List.of(bad + "https://kms.example.com/?a=b"), 0),
         Arguments.of("https://kms.example.com/#f", List.of(bad + "https://kms.example.com/#f"), 0),
         Arguments.of("https:opaque", List.of(bad + "https:opaque"), 0),
         Arguments.of("https://", List.of(bad + "https://"), 0),
@@ -414,7 +428,9 @@ class ConfigLoaderTest {
     if (expected instanceof Integer n) {
       PluginConfig c = r.config().orElseThrow();
       int actual =
-          key.equals("startup_concurrency") ? c.startupConcurrency() : c.keyDeletionPendingWindowDays();
+          key.equals("startup_concurrency")
+              ? c.startupConcurrency()
+              : c.keyDeletionPendingWindowDays();
       assertEquals(n, actual);
     } else {
       assertEquals(List.of(expected), r.errors());
@@ -488,7 +504,8 @@ class ConfigLoaderTest {
         List.of("disposal_mode must be \"delete\" or \"report\""),
         errors(BASE + "disposal_mode = \"Delete\""));
     assertEquals(
-        List.of("disposal_mode must be \"delete\" or \"report\""), errors(BASE + "disposal_mode = 1"));
+        List.of("disposal_mode must be \"delete\" or \"report\""),
+        errors(BASE + "disposal_mode = 1"));
   }
 
   @Test
@@ -500,7 +517,8 @@ class ConfigLoaderTest {
         "us-east-2\n",
         valid("region = <<-EOF\n  us-east-2\n  EOF\nkey_identifier_file = \"f\"").region());
     assertEquals(
-        List.of(BAD_CHARS), errors("region = \"r\"\nkey_identifier_value = <<EOF\nserver-a\nEOF\n"));
+        List.of(BAD_CHARS),
+        errors("region = \"r\"\nkey_identifier_value = <<EOF\nserver-a\nEOF\n"));
   }
 
   @ParameterizedTest
@@ -619,12 +637,7 @@ class ConfigLoaderTest {
     String accessKeyId = "AKIAIOSFODNN7EXAMPLE";
     String secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
     String text =
-        "access_key_id = \""
-            + accessKeyId
-            + "\"\nsecret_access_key = \""
-            + secret
-            + "\"\n"
-            + extra;
+        "access_key_id = \"" + accessKeyId + "\"\nsecret_access_key = \"" + secret + "\"\n" + extra;
     ConfigResult r = ConfigLoader.load(trustDomain, text);
     List<String> messages = new ArrayList<>(r.notes());
     messages.add(r.toString());
@@ -650,10 +663,9 @@ class ConfigLoaderTest {
         Arguments.of("example.org", ""),
         Arguments.of(
             "example.org",
-            "key_identifier_value = \"@\"\nendpoint = \"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\""),
-        Arguments.of(
-            "example.org",
-            BASE + "stale_alias_threshold = \"AKIAIOSFODNN7EXAMPLE\""),
+            "key_identifier_value = \"@\"\n"
+                + "endpoint = \"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\""),
+        Arguments.of("example.org", BASE + "stale_alias_threshold = \"AKIAIOSFODNN7EXAMPLE\""),
         Arguments.of("example.org", BASE + "region2 = ^"),
         Arguments.of("example.org", BASE + "key_tags { team = \"$\" }"));
   }

@@ -70,14 +70,16 @@ class ConfigTextTest {
   void nestedMapKeepsInsertionOrder() throws Exception {
     @SuppressWarnings("unchecked")
     Map<String, Object> tags =
-        (Map<String, Object>) decode("key_tags = {\n z = \"1\"\n a = \"2\"\n m = \"3\"\n}").get("key_tags");
+        (Map<String, Object>)
+            decode("key_tags = {\n z = \"1\"\n a = \"2\"\n m = \"3\"\n}").get("key_tags");
     assertEquals(List.of("z", "a", "m"), List.copyOf(tags.keySet()));
   }
 
   @Test
   void blockForm() throws Exception {
     assertEquals(
-        Map.of("key_tags", Map.of("team", "platform")), decode("key_tags {\n  team = \"platform\"\n}"));
+        Map.of("key_tags", Map.of("team", "platform")),
+        decode("key_tags {\n  team = \"platform\"\n}"));
   }
 
   @Test
@@ -134,8 +136,7 @@ class ConfigTextTest {
   @Test
   void heredocKeepsLinesAndTheirNewlines() throws Exception {
     assertEquals(
-        Map.of("policy", "{\n  \"a\": 1\n}\n"),
-        decode("policy = <<EOF\n{\n  \"a\": 1\n}\nEOF\n"));
+        Map.of("policy", "{\n  \"a\": 1\n}\n"), decode("policy = <<EOF\n{\n  \"a\": 1\n}\nEOF\n"));
   }
 
   @Test
@@ -156,8 +157,7 @@ class ConfigTextTest {
 
   @Test
   void indentedHeredocRemovesTheClosingLinesIndentation() throws Exception {
-    assertEquals(
-        Map.of("a", "one\n  two\n"), decode("a = <<-EOF\n    one\n      two\n    EOF\n"));
+    assertEquals(Map.of("a", "one\n  two\n"), decode("a = <<-EOF\n    one\n      two\n    EOF\n"));
   }
 
   @Test
@@ -310,11 +310,14 @@ class ConfigTextTest {
         Arguments.of("a = \"\\q\"", "1:6: unknown escape sequence"),
         Arguments.of("a = \"\\u12\"", "1:6: escape sequence needs 4 hex digits"),
         Arguments.of("a = \"\\uD800\"", "1:6: escape sequence is not a valid Unicode code point"),
-        Arguments.of("a = \"\\U00110000\"", "1:6: escape sequence is not a valid Unicode code point"),
+        Arguments.of(
+            "a = \"\\U00110000\"", "1:6: escape sequence is not a valid Unicode code point"),
         Arguments.of("key_tags = {\n a = \"b\"\n", "3:1: expected '}' but found end of input"),
         Arguments.of("region = \"a\" }", "1:14: expected a key but found '}'"),
         Arguments.of("a = 1,\nb = 2", "1:6: expected a key but found ','"),
-        Arguments.of("region = us-east-2", "1:10: expected a value but found an identifier (strings need double quotes)"),
+        Arguments.of(
+            "region = us-east-2",
+            "1:10: expected a value but found an identifier (strings need double quotes)"),
         Arguments.of("a = [\"a\" \"b\"]", "1:10: expected ',' or ']' in list but found a string"),
         Arguments.of("a = [\"a\",", "1:10: expected a value but found end of input"),
         Arguments.of("a = ]", "1:5: expected a value but found ']'"),

@@ -44,8 +44,23 @@ class GoDurationTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "", "-", "+", "14", "h", "1x", "1.5d", "1d12h", "-1d", "1h 30m", " 1h", "1h.", ".h",
-        "1e3s", "3000000h", "14D", "1H"
+        "",
+        "-",
+        "+",
+        "14",
+        "h",
+        "1x",
+        "1.5d",
+        "1d12h",
+        "-1d",
+        "1h 30m",
+        " 1h",
+        "1h.",
+        ".h",
+        "1e3s",
+        "3000000h",
+        "14D",
+        "1H"
       })
   void rejectsWhatGoRejects(String text) {
     assertEquals(Optional.empty(), GoDuration.parse(text));

@@ -37,8 +37,7 @@ class KeyTagRulesTest {
         Arguments.of("valid", Map.of("Environment", "production", "Team", "platform")),
         Arguments.of("empty map", Map.of()),
         Arguments.of(
-            "special characters",
-            Map.of("key+-=._:/@ with spaces", "value+-=._:/@ with spaces")),
+            "special characters", Map.of("key+-=._:/@ with spaces", "value+-=._:/@ with spaces")),
         Arguments.of("empty value", Map.of("Environment", "")),
         Arguments.of("french unicode in key and value", Map.of("Équipe-clé", "déploiement été")),
         Arguments.of("digits in other scripts", Map.of("٣٤", "四五")),

@@ -186,7 +186,11 @@ class PluginConfigTest {
   @Test
   void pathsThatCannotExistAreRejected() {
     ConfigResult r =
-        minimal().keyIdentifierValue(null).keyIdentifierFile("a\0b").keyPolicyFile("c\0d").validate();
+        minimal()
+            .keyIdentifierValue(null)
+            .keyIdentifierFile("a\0b")
+            .keyPolicyFile("c\0d")
+            .validate();
     assertEquals(2, r.errors().size());
     assertTrue(r.errors().get(0).startsWith("key_identifier_file is not a valid path: "));
     assertTrue(r.errors().get(1).startsWith("key_policy_file is not a valid path: "));
@@ -226,8 +230,10 @@ class PluginConfigTest {
   @Test
   void resultHasAConfigurationExactlyWhenItHasNoErrors() {
     PluginConfig c = minimal().build();
-    assertThrows(IllegalArgumentException.class, () -> new ConfigResult(List.of(), List.of(), null));
-    assertThrows(IllegalArgumentException.class, () -> new ConfigResult(List.of("e"), List.of(), c));
+    assertThrows(
+        IllegalArgumentException.class, () -> new ConfigResult(List.of(), List.of(), null));
+    assertThrows(
+        IllegalArgumentException.class, () -> new ConfigResult(List.of("e"), List.of(), c));
     ConfigResult ok = new ConfigResult(List.of(), List.of("w"), c);
     assertEquals(Optional.empty(), ok.firstError());
     assertEquals(List.of("w"), ok.notes());

@@ -22,11 +22,16 @@ class TrustDomainRulesTest {
         "''|trust domain is missing",
         "spiffe://example.org|trust domain must be a name without the spiffe:// scheme",
         "https://example.org|trust domain must be a name, not a URL",
-        "Example.org|trust domain characters are limited to lowercase letters, numbers, dots, dashes, and underscores",
-        "example.org/path|trust domain characters are limited to lowercase letters, numbers, dots, dashes, and underscores",
-        "exa mple|trust domain characters are limited to lowercase letters, numbers, dots, dashes, and underscores",
-        "example.org:443|trust domain characters are limited to lowercase letters, numbers, dots, dashes, and underscores",
-        "\u00e9xample|trust domain characters are limited to lowercase letters, numbers, dots, dashes, and underscores",
+        "Example.org|trust domain characters are limited to lowercase letters, numbers, dots,"
+            + " dashes, and underscores",
+        "example.org/path|trust domain characters are limited to lowercase letters, numbers, dots,"
+            + " dashes, and underscores",
+        "exa mple|trust domain characters are limited to lowercase letters, numbers, dots, dashes,"
+            + " and underscores",
+        "example.org:443|trust domain characters are limited to lowercase letters, numbers, dots,"
+            + " dashes, and underscores",
+        "\u00e9xample|trust domain characters are limited to lowercase letters, numbers, dots,"
+            + " dashes, and underscores",
         ".example.org|trust domain must not have empty labels",
         "example.org.|trust domain must not have empty labels",
         "example..org|trust domain must not have empty labels",
