@@ -2,6 +2,7 @@ package dev.spirekms.config;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +16,8 @@ import java.util.Optional;
  * <p>Values are read as leniently as Go's {@code hcl.Decode} reads upstream's configuration: string
  * settings take a string, heredoc or number (as its text); integer settings take an integer or a
  * string holding one; booleans take only {@code true} or {@code false}. Unknown keys are warned
- * about and ignored.
+ * about and ignored. Key names match regardless of case, as in Go's decoder, with a warning when
+ * the case differs.
  */
 public final class ConfigLoader {
 
@@ -33,6 +35,23 @@ public final class ConfigLoader {
   static final String DISPOSAL_MODE = "disposal_mode";
   static final String ENABLE_TAG_BASED_KEY_DISCOVERY = "enable_tag_based_key_discovery";
   static final String KEY_METADATA_FILE = "key_metadata_file";
+
+  private static final List<String> KNOWN_KEYS =
+      List.of(
+          REGION,
+          ACCESS_KEY_ID,
+          SECRET_ACCESS_KEY,
+          KEY_IDENTIFIER_FILE,
+          KEY_IDENTIFIER_VALUE,
+          KEY_POLICY_FILE,
+          KEY_TAGS,
+          ENDPOINT,
+          STARTUP_CONCURRENCY,
+          KEY_DELETION_PENDING_WINDOW_DAYS,
+          STALE_ALIAS_THRESHOLD,
+          DISPOSAL_MODE,
+          ENABLE_TAG_BASED_KEY_DISCOVERY,
+          KEY_METADATA_FILE);
 
   private static final String REDACTED = "[redacted]";
   // Shorter values are not searched for in messages: they would blot out ordinary words.
@@ -66,7 +85,31 @@ public final class ConfigLoader {
       all.add("unable to decode configuration: " + e.getMessage());
       return new ConfigResult(all, List.of(), null);
     }
-    values.forEach(this::read);
+    Map<String, String> spelledAs = new HashMap<>();
+    values.forEach(
+        (key, value) -> {
+          String canonical = canonicalKey(key);
+          String earlier = spelledAs.putIfAbsent(canonical, key);
+          if (earlier != null) {
+            rejected(
+                canonical,
+                canonical
+                    + " is set more than once (as "
+                    + GoQuote.quote(earlier)
+                    + " and as "
+                    + GoQuote.quote(key)
+                    + ")");
+            return;
+          }
+          if (!canonical.equals(key)) {
+            warnings.add(
+                "configuration key "
+                    + GoQuote.quote(key)
+                    + " is read as "
+                    + GoQuote.quote(canonical));
+          }
+          read(canonical, value);
+        });
     PluginConfig.Checked checked = builder.check();
     List<String> allErrors = new ArrayList<>(checked.coreErrors());
     allErrors.addAll(errors);
@@ -103,6 +146,16 @@ public final class ConfigLoader {
                   + " replaces it");
       default -> warnings.add("unknown configuration key " + GoQuote.quote(key) + " is ignored");
     }
+  }
+
+  /** The known key {@code key} names, ignoring case as Go's HCL decoder does; else {@code key}. */
+  private static String canonicalKey(String key) {
+    for (String known : KNOWN_KEYS) {
+      if (known.equalsIgnoreCase(key)) {
+        return known;
+      }
+    }
+    return key;
   }
 
   private void staleAliasThreshold(String text) {

@@ -15,7 +15,11 @@ final class ConfigText {
     if (text == null) {
       return Map.of();
     }
-    return looksLikeJson(text) ? JsonConfigReader.parse(text) : HclParser.parse(text);
+    if (!looksLikeJson(text)) {
+      return HclParser.parse(text);
+    }
+    // A byte order mark is whitespace to the detection above but not to a strict JSON reader.
+    return JsonConfigReader.parse(text.startsWith("\uFEFF") ? text.substring(1) : text);
   }
 
   static boolean looksLikeJson(String text) {

@@ -522,7 +522,7 @@ public final class PluginConfig {
           fromValue
               ? "trust domain and key identifier value are too long for KMS alias names"
               : "trust domain is too long for KMS alias names (the server id from"
-                    + " key_identifier_file takes 36 characters)";
+                  + " key_identifier_file takes 36 characters)";
       errors.add(
           what
               + ": the alias prefix alias/SPIRE_SERVER/<trust domain>/<server id>/ takes "

@@ -547,6 +547,24 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void keyNamesMatchRegardlessOfCaseWithAWarning() {
+    ConfigResult r = load("Region = \"us-east-2\"\n\"KEY_IDENTIFIER_FILE\" = \"f\"");
+    assertEquals("us-east-2", r.config().orElseThrow().region());
+    assertEquals(
+        List.of(
+            "configuration key \"Region\" is read as \"region\"",
+            "configuration key \"KEY_IDENTIFIER_FILE\" is read as \"key_identifier_file\""),
+        r.warnings());
+  }
+
+  @Test
+  void oneKeyInTwoSpellingsIsAnError() {
+    assertEquals(
+        List.of("region is set more than once (as \"region\" and as \"REGION\")"),
+        errors(BASE + "REGION = \"us-west-1\""));
+  }
+
+  @Test
   void removedKeyMetadataFileHasItsOwnWarning() {
     ConfigResult r = load("region = \"r\"\nkey_metadata_file = \"./m\"");
     assertEquals(List.of(MISSING_ID), r.errors());

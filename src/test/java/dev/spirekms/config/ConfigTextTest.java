@@ -233,6 +233,12 @@ class ConfigTextTest {
   @Test
   void byteOrderMarkIsSkipped() throws Exception {
     assertEquals(Map.of("a", 1L), decode("\uFEFFa = 1"));
+    assertEquals(Map.of("a", 1L), decode("\uFEFF{\"a\": 1}"));
+  }
+
+  @Test
+  void emptyJsonObject() throws Exception {
+    assertEquals(Map.of(), decode(" {} "));
   }
 
   @Test
