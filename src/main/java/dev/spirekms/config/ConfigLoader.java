@@ -252,11 +252,13 @@ public final class ConfigLoader {
 
   private static List<String> secretValues(Map<String, Object> values) {
     List<String> secrets = new ArrayList<>();
-    for (String key : List.of(SECRET_ACCESS_KEY, ACCESS_KEY_ID)) {
-      asString(values.get(key))
-          .filter(s -> s.length() >= MIN_REDACTED_LENGTH)
-          .ifPresent(secrets::add);
-    }
+    values.forEach(
+        (key, value) -> {
+          String canonical = canonicalKey(key);
+          if (canonical.equals(SECRET_ACCESS_KEY) || canonical.equals(ACCESS_KEY_ID)) {
+            asString(value).filter(s -> s.length() >= MIN_REDACTED_LENGTH).ifPresent(secrets::add);
+          }
+        });
     return secrets;
   }
 

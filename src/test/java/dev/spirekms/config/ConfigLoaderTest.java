@@ -689,6 +689,24 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void credentialsUnderAnotherSpellingAreRedactedToo() {
+    String secret = "wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY";
+    ConfigResult r =
+        load(
+            BASE
+                + "Access_Key_Id = \"AKIAIOSFODNN7EXAMPLE\"\nSECRET_ACCESS_KEY = \""
+                + secret
+                + "\"\nendpoint = \"x"
+                + secret
+                + "\"");
+    assertFalse(r.errors().isEmpty());
+    for (String note : r.notes()) {
+      assertFalse(note.contains(secret), note);
+    }
+    assertTrue(r.errors().contains("endpoint must be an absolute http or https URL: x[redacted]"));
+  }
+
+  @Test
   void halfSetCredentialsAreNotQuotedEither() {
     ConfigResult r = load(BASE + "secret_access_key = \"wJalrXUtnFEMIK7MDENGbPx\"");
     for (String note : r.notes()) {
