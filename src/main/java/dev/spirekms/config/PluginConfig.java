@@ -1,9 +1,6 @@
 package dev.spirekms.config;
 
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.UnknownHostException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,12 +9,10 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -36,22 +31,6 @@ public final class PluginConfig {
   public static final Duration DEFAULT_STALE_ALIAS_THRESHOLD = Duration.ofDays(14);
   public static final Duration MIN_STALE_ALIAS_THRESHOLD = Duration.ofHours(24);
   public static final DisposalMode DEFAULT_DISPOSAL_MODE = DisposalMode.DELETE;
-
-  // KMS alias names: at most 256 characters (CreateAlias). The naming scheme is upstream's:
-  // alias/SPIRE_SERVER/<sanitised trust domain>/<server id>/<encoded key id>.
-  static final int MAX_ALIAS_NAME_LENGTH = 256;
-  static final String ALIAS_PREFIX = "alias/SPIRE_SERVER/";
-  // Room kept for the encoded SPIRE key id ("JWT-Signer-A", "WIT-Signer-A", "x509-CA-A", ...).
-  static final int RESERVED_KEY_ID_LENGTH = 32;
-  // A server id read from key_identifier_file is a canonical UUID.
-  static final int FILE_SERVER_ID_LENGTH = 36;
-  static final int MAX_KEY_IDENTIFIER_VALUE_LENGTH = 256;
-
-  // Characters KMS allows in alias names. Upstream's check, .*[^A-z0-9/_-].*, also lets
-  // [ \ ] ^ _ ` through; KMS would then refuse every alias, so we refuse them here.
-  private static final Pattern KEY_IDENTIFIER_VALUE = Pattern.compile("[A-Za-z0-9/_-]+");
-  private static final Pattern IPV4_LOOPBACK =
-      Pattern.compile("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
 
   private final String trustDomain;
   private final String region;
@@ -393,7 +372,7 @@ public final class PluginConfig {
       Path identifierPath = checkKeyIdentifier(errors, trustDomainValid);
       Path policyPath = toPath("key_policy_file", keyPolicyFile, errors);
       errors.addAll(KeyTagRules.problems(keyTags));
-      URI endpointUri = checkEndpoint(errors, warnings);
+      URI endpointUri = endpoint == null ? null : EndpointRules.check(endpoint, errors, warnings);
       if (startupConcurrency < MIN_STARTUP_CONCURRENCY
           || startupConcurrency > MAX_STARTUP_CONCURRENCY) {
         errors.add(
@@ -483,106 +462,22 @@ public final class PluginConfig {
                 + " time");
         return null;
       }
+      String sanitized = TrustDomainRules.sanitize(trustDomain);
       if (keyIdentifierFile != null) {
         Path path = toPath("key_identifier_file", keyIdentifierFile, errors);
         if (trustDomainValid) {
-          checkAliasLength(FILE_SERVER_ID_LENGTH, errors, false);
+          ServerIdRules.aliasLengthProblem(sanitized, ServerIdRules.FILE_SERVER_ID_LENGTH, true)
+              .ifPresent(errors::add);
         }
         return path;
       }
-      int before = errors.size();
-      if (!KEY_IDENTIFIER_VALUE.matcher(keyIdentifierValue).matches()) {
-        errors.add(
-            "key identifier must contain only alphanumeric characters, forward slashes (/),"
-                + " underscores (_), and dashes (-)");
-      }
-      if (keyIdentifierValue.startsWith("alias/aws/")) {
-        errors.add("key identifier must not start with alias/aws/");
-      }
-      if (keyIdentifierValue.length() > MAX_KEY_IDENTIFIER_VALUE_LENGTH) {
-        errors.add("key identifier must not be longer than 256 characters");
-      }
-      if (trustDomainValid && errors.size() == before) {
-        checkAliasLength(keyIdentifierValue.length(), errors, true);
+      List<String> valueProblems = ServerIdRules.valueProblems(keyIdentifierValue);
+      errors.addAll(valueProblems);
+      if (trustDomainValid && valueProblems.isEmpty()) {
+        ServerIdRules.aliasLengthProblem(sanitized, keyIdentifierValue.length(), false)
+            .ifPresent(errors::add);
       }
       return null;
-    }
-
-    private void checkAliasLength(int serverIdLength, List<String> errors, boolean fromValue) {
-      int prefix =
-          ALIAS_PREFIX.length()
-              + TrustDomainRules.sanitize(trustDomain).length()
-              + 1
-              + serverIdLength
-              + 1;
-      if (prefix + RESERVED_KEY_ID_LENGTH <= MAX_ALIAS_NAME_LENGTH) {
-        return;
-      }
-      String what =
-          fromValue
-              ? "trust domain and key identifier value are too long for KMS alias names"
-              : "trust domain is too long for KMS alias names (the server id from"
-                  + " key_identifier_file takes 36 characters)";
-      errors.add(
-          what
-              + ": the alias prefix alias/SPIRE_SERVER/<trust domain>/<server id>/ takes "
-              + prefix
-              + " of the "
-              + MAX_ALIAS_NAME_LENGTH
-              + " characters KMS allows, leaving less than the "
-              + RESERVED_KEY_ID_LENGTH
-              + " needed for key ids");
-    }
-
-    private URI checkEndpoint(List<String> errors, List<String> warnings) {
-      if (endpoint == null) {
-        return null;
-      }
-      String invalid = "endpoint must be an absolute http or https URL: " + endpoint;
-      URI uri;
-      try {
-        uri = new URI(endpoint);
-      } catch (URISyntaxException e) {
-        errors.add(invalid);
-        return null;
-      }
-      if (uri.getRawUserInfo() != null) {
-        // The value is not repeated: user information may hold a password.
-        errors.add("endpoint must not contain user information");
-        return null;
-      }
-      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      if (!uri.isAbsolute()
-          || !(scheme.equals("http") || scheme.equals("https"))
-          || uri.getHost() == null
-          || uri.getRawQuery() != null
-          || uri.getRawFragment() != null) {
-        errors.add(invalid);
-        return null;
-      }
-      if (scheme.equals("http") && !isLoopback(uri.getHost())) {
-        warnings.add(
-            "endpoint "
-                + GoQuote.quote(endpoint)
-                + " uses plain http to a host that is not loopback: requests to KMS travel"
-                + " unencrypted");
-      }
-      return uri;
-    }
-
-    private static boolean isLoopback(String host) {
-      if (host.equalsIgnoreCase("localhost") || IPV4_LOOPBACK.matcher(host).matches()) {
-        return true;
-      }
-      if (host.startsWith("[") && host.endsWith("]")) {
-        try {
-          // An IPv6 literal: parsed without any name lookup.
-          return InetAddress.getByName(host).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-          return false;
-        }
-      }
-      return false;
     }
 
     private static Path toPath(String key, String value, List<String> errors) {
