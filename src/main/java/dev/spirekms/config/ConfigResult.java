@@ -25,6 +25,11 @@ public final class ConfigResult {
     this.config = config;
   }
 
+  /** A result with one error and nothing else, for problems found before the text is read. */
+  public static ConfigResult failed(String error) {
+    return new ConfigResult(List.of(error), List.of(), null);
+  }
+
   public boolean isValid() {
     return errors.isEmpty();
   }
