@@ -104,6 +104,15 @@ class KmsModelKeysTest {
   }
 
   @Test
+  void builderChecksItsArguments() {
+    assertThrows(IllegalArgumentException.class, () -> KmsModel.builder().maxKeys(-1));
+    assertThrows(NullPointerException.class, () -> KmsModel.builder().clock(null));
+    assertEquals(clock, model.clock());
+    assertEquals(KmsModel.DEFAULT_REGION, KmsModel.create().region());
+    assertEquals(KmsModel.DEFAULT_ACCOUNT_ID, KmsModel.create().accountId());
+  }
+
+  @Test
   void eachKeyHasItsOwnIdAndKeyPair() {
     KeyMetadata a = createKey(model);
     KeyMetadata b = createKey(model);

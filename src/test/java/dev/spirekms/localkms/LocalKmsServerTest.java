@@ -332,6 +332,36 @@ class LocalKmsServerTest {
   }
 
   @Test
+  void optionalMembersCrossTheWire() {
+    String keyId = Fixtures.createKey(model).keyId();
+    assertKmsError(
+        software.amazon.awssdk.services.kms.model.DryRunOperationException.class,
+        "DryRunOperationException",
+        () -> kms.sign(signRequest(keyId).toBuilder().dryRun(true).grantTokens("token").build()));
+    SignRequest received = model.requests("Sign", SignRequest.class).get(0);
+    assertTrue(received.dryRun());
+    assertEquals(List.of("token"), received.grantTokens());
+
+    KeyMetadata encryption =
+        kms.createKey(b -> b.keySpec(KeySpec.RSA_2048).keyUsage(KeyUsageType.ENCRYPT_DECRYPT))
+            .keyMetadata();
+    assertEquals(2, encryption.encryptionAlgorithms().size());
+    assertFalse(encryption.hasSigningAlgorithms());
+    GetPublicKeyResponse publicKey = kms.getPublicKey(b -> b.keyId(encryption.keyId()));
+    assertEquals(encryption.encryptionAlgorithms(), publicKey.encryptionAlgorithms());
+    assertFalse(publicKey.hasSigningAlgorithms());
+  }
+
+  @Test
+  void oversizedBodiesAreRejected() throws Exception {
+    String body = "{\"Description\":\"" + "x".repeat((1 << 20) + 1) + "\"}";
+    HttpResponse<String> response = post("TrentService.CreateKey", body);
+    assertEquals(400, response.statusCode());
+    assertEquals("SerializationException", json(response).get("__type").getAsString());
+    assertEquals(0, model.callCount("CreateKey"));
+  }
+
+  @Test
   void throttlingIsRetriedBySdk() {
     String keyId = Fixtures.createKey(model).keyId();
     model.faults().failNext("Sign", MAX_ATTEMPTS - 1, Fault.throttling());
