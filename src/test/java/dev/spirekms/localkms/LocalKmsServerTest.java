@@ -517,6 +517,36 @@ class LocalKmsServerTest {
     assertThrows(NullPointerException.class, () -> LocalKmsServer.start(null, 0));
   }
 
+  @Test
+  void commandLineStartsAConfiguredServer() throws Exception {
+    java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+    try (LocalKmsServer standalone =
+        LocalKmsServer.startFromArgs(
+            new String[] {
+              "--port",
+              "0",
+              "--region",
+              "eu-west-1",
+              "--account-id",
+              "123456789012",
+              "--aws-managed-aliases"
+            },
+            new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8))) {
+      String output = printed.toString(java.nio.charset.StandardCharsets.UTF_8);
+      assertTrue(output.contains(standalone.endpoint().toString()), output);
+      assertEquals("eu-west-1", standalone.model().region());
+      assertEquals("123456789012", standalone.model().accountId());
+      assertEquals(KmsModel.AWS_MANAGED_ALIASES.size(), standalone.model().aliases().size());
+    }
+    for (String[] bad :
+        new String[][] {{"--port"}, {"--port", "http"}, {"--verbose"}, {"--account-id", "1"}}) {
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> LocalKmsServer.startFromArgs(bad, new java.io.PrintStream(printed)),
+          String.join(" ", bad));
+    }
+  }
+
   private HttpResponse<String> post(String target, String body) throws Exception {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(server.endpoint())
