@@ -189,6 +189,7 @@ class KmsModelKeysTest {
   }
 
   @Test
+  @SuppressWarnings("deprecation") // CustomerMasterKeySpec is deprecated but KMS accepts it
   void createKeyRejectsWhatKmsRejects() {
     // ECC keys cannot use the default KeyUsage ENCRYPT_DECRYPT.
     assertKmsError(
@@ -267,6 +268,7 @@ class KmsModelKeysTest {
   }
 
   @Test
+  @SuppressWarnings("deprecation") // CustomerMasterKeySpec is deprecated but KMS accepts it
   void legacyCustomerMasterKeySpecStillWorks() {
     KeyMetadata key =
         model
