@@ -10,7 +10,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -1020,9 +1019,8 @@ public final class KmsModel {
     String after = marker == null ? null : Markers.decode(operation, marker);
     List<T> items = new ArrayList<>(limit);
     boolean truncated = false;
-    Comparator<String> order = Comparator.naturalOrder();
     for (T item : sorted) {
-      if (after != null && order.compare(position.apply(item), after) <= 0) {
+      if (after != null && position.apply(item).compareTo(after) <= 0) {
         continue;
       }
       if (items.size() == limit) {

@@ -32,11 +32,11 @@ final class StatusMapper {
       log(rpc, spireKeyId, e, status);
       return status.asRuntimeException();
     }
-    LOG.atError()
-        .setCause(failure)
-        .addKeyValue("rpc", rpc)
-        .addKeyValue("spire_key_id", spireKeyId)
-        .log("Unexpected failure");
+    LoggingEventBuilder event = LOG.atError().setCause(failure).addKeyValue("rpc", rpc);
+    if (spireKeyId != null) {
+      event.addKeyValue("spire_key_id", spireKeyId);
+    }
+    event.log("Request failed unexpectedly; this is a bug in the plugin");
     return Status.INTERNAL.withDescription("internal error: " + failure).asRuntimeException();
   }
 
@@ -66,6 +66,6 @@ final class StatusMapper {
       event.addKeyValue("spire_key_id", spireKeyId);
     }
     e.awsRequestId().ifPresent(id -> event.addKeyValue("aws_request_id", id));
-    event.log("KeyManager request failed");
+    event.log("Request failed");
   }
 }

@@ -104,6 +104,15 @@ class KmsModelKeysTest {
   }
 
   @Test
+  void builderChecksItsArguments() {
+    assertThrows(IllegalArgumentException.class, () -> KmsModel.builder().maxKeys(-1));
+    assertThrows(NullPointerException.class, () -> KmsModel.builder().clock(null));
+    assertEquals(clock, model.clock());
+    assertEquals(KmsModel.DEFAULT_REGION, KmsModel.create().region());
+    assertEquals(KmsModel.DEFAULT_ACCOUNT_ID, KmsModel.create().accountId());
+  }
+
+  @Test
   void eachKeyHasItsOwnIdAndKeyPair() {
     KeyMetadata a = createKey(model);
     KeyMetadata b = createKey(model);
@@ -180,6 +189,7 @@ class KmsModelKeysTest {
   }
 
   @Test
+  @SuppressWarnings("deprecation") // CustomerMasterKeySpec is deprecated but KMS accepts it
   void createKeyRejectsWhatKmsRejects() {
     // ECC keys cannot use the default KeyUsage ENCRYPT_DECRYPT.
     assertKmsError(
@@ -258,6 +268,7 @@ class KmsModelKeysTest {
   }
 
   @Test
+  @SuppressWarnings("deprecation") // CustomerMasterKeySpec is deprecated but KMS accepts it
   void legacyCustomerMasterKeySpecStillWorks() {
     KeyMetadata key =
         model

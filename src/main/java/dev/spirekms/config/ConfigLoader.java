@@ -1,0 +1,283 @@
+package dev.spirekms.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Turns what {@code Config.Configure} and {@code Config.Validate} receive, the trust domain and the
+ * {@code hcl_configuration} text, into a {@link ConfigResult}: every problem as a note, and the
+ * {@link PluginConfig} when there is no error.
+ *
+ * <p>Values are read as leniently as Go's {@code hcl.Decode} reads upstream's configuration: string
+ * settings take a string, heredoc or number (as its text); integer settings take an integer or a
+ * string holding one; booleans take only {@code true} or {@code false}. Unknown keys are warned
+ * about and ignored. Key names match regardless of case, as in Go's decoder, with a warning when
+ * the case differs.
+ */
+public final class ConfigLoader {
+
+  static final String REGION = "region";
+  static final String ACCESS_KEY_ID = "access_key_id";
+  static final String SECRET_ACCESS_KEY = "secret_access_key";
+  static final String KEY_IDENTIFIER_FILE = "key_identifier_file";
+  static final String KEY_IDENTIFIER_VALUE = "key_identifier_value";
+  static final String KEY_POLICY_FILE = "key_policy_file";
+  static final String KEY_TAGS = "key_tags";
+  static final String ENDPOINT = "endpoint";
+  static final String STARTUP_CONCURRENCY = "startup_concurrency";
+  static final String KEY_DELETION_PENDING_WINDOW_DAYS = "key_deletion_pending_window_days";
+  static final String STALE_ALIAS_THRESHOLD = "stale_alias_threshold";
+  static final String DISPOSAL_MODE = "disposal_mode";
+  static final String ENABLE_TAG_BASED_KEY_DISCOVERY = "enable_tag_based_key_discovery";
+  static final String KEY_METADATA_FILE = "key_metadata_file";
+
+  private static final List<String> KNOWN_KEYS =
+      List.of(
+          REGION,
+          ACCESS_KEY_ID,
+          SECRET_ACCESS_KEY,
+          KEY_IDENTIFIER_FILE,
+          KEY_IDENTIFIER_VALUE,
+          KEY_POLICY_FILE,
+          KEY_TAGS,
+          ENDPOINT,
+          STARTUP_CONCURRENCY,
+          KEY_DELETION_PENDING_WINDOW_DAYS,
+          STALE_ALIAS_THRESHOLD,
+          DISPOSAL_MODE,
+          ENABLE_TAG_BASED_KEY_DISCOVERY,
+          KEY_METADATA_FILE);
+
+  private static final String REDACTED = "[redacted]";
+  // Shorter values are not searched for in messages: they would blot out ordinary words.
+  private static final int MIN_REDACTED_LENGTH = 4;
+
+  private final PluginConfig.Builder builder = PluginConfig.builder();
+  private final List<String> errors = new ArrayList<>();
+  private final List<String> warnings = new ArrayList<>();
+
+  private ConfigLoader() {}
+
+  /**
+   * Reads and checks configuration.
+   *
+   * @param trustDomain the trust domain name from SPIRE's core configuration; {@code null} or empty
+   *     is reported as missing
+   * @param hclConfiguration HCL1 or JSON text; {@code null} or empty means no settings
+   */
+  public static ConfigResult load(String trustDomain, String hclConfiguration) {
+    return new ConfigLoader().run(trustDomain, hclConfiguration);
+  }
+
+  private ConfigResult run(String trustDomain, String text) {
+    builder.trustDomain(trustDomain);
+    Map<String, Object> values;
+    try {
+      values = ConfigText.decode(text);
+    } catch (ConfigSyntaxException e) {
+      PluginConfig.Checked core = builder.check();
+      List<String> all = new ArrayList<>(core.coreErrors());
+      all.add("unable to decode configuration: " + e.getMessage());
+      return new ConfigResult(all, List.of(), null);
+    }
+    Map<String, String> spelledAs = new HashMap<>();
+    values.forEach(
+        (key, value) -> {
+          String canonical = canonicalKey(key);
+          String earlier = spelledAs.putIfAbsent(canonical, key);
+          if (earlier != null) {
+            rejected(
+                canonical,
+                canonical
+                    + " is set more than once (as "
+                    + GoQuote.quote(earlier)
+                    + " and as "
+                    + GoQuote.quote(key)
+                    + ")");
+            return;
+          }
+          if (!canonical.equals(key)) {
+            warnings.add(
+                "configuration key "
+                    + GoQuote.quote(key)
+                    + " is read as "
+                    + GoQuote.quote(canonical));
+          }
+          read(canonical, value);
+        });
+    PluginConfig.Checked checked = builder.check();
+    List<String> allErrors = new ArrayList<>(checked.coreErrors());
+    allErrors.addAll(errors);
+    allErrors.addAll(checked.errors());
+    List<String> allWarnings = new ArrayList<>(checked.warnings());
+    allWarnings.addAll(warnings);
+    List<String> secrets = secretValues(values);
+    return new ConfigResult(
+        redact(allErrors, secrets),
+        redact(allWarnings, secrets),
+        allErrors.isEmpty() ? checked.config() : null);
+  }
+
+  private void read(String key, Object value) {
+    switch (key) {
+      case REGION -> string(key, value).ifPresent(builder::region);
+      case ACCESS_KEY_ID -> string(key, value).ifPresent(builder::accessKeyId);
+      case SECRET_ACCESS_KEY -> string(key, value).ifPresent(builder::secretAccessKey);
+      case KEY_IDENTIFIER_FILE -> string(key, value).ifPresent(builder::keyIdentifierFile);
+      case KEY_IDENTIFIER_VALUE -> string(key, value).ifPresent(builder::keyIdentifierValue);
+      case KEY_POLICY_FILE -> string(key, value).ifPresent(builder::keyPolicyFile);
+      case KEY_TAGS -> stringMap(key, value).ifPresent(builder::keyTags);
+      case ENDPOINT -> string(key, value).ifPresent(builder::endpoint);
+      case STARTUP_CONCURRENCY -> integer(key, value).ifPresent(builder::startupConcurrency);
+      case KEY_DELETION_PENDING_WINDOW_DAYS ->
+          integer(key, value).ifPresent(builder::keyDeletionPendingWindowDays);
+      case STALE_ALIAS_THRESHOLD -> string(key, value).ifPresent(this::staleAliasThreshold);
+      case DISPOSAL_MODE -> string(key, value).ifPresent(this::disposalMode);
+      case ENABLE_TAG_BASED_KEY_DISCOVERY ->
+          bool(key, value).ifPresent(builder::tagBasedKeyDiscovery);
+      case KEY_METADATA_FILE ->
+          warnings.add(
+              "key_metadata_file was removed in SPIRE 1.10 and is ignored: key_identifier_file"
+                  + " replaces it");
+      default -> warnings.add("unknown configuration key " + GoQuote.quote(key) + " is ignored");
+    }
+  }
+
+  /** The known key {@code key} names, ignoring case as Go's HCL decoder does; else {@code key}. */
+  private static String canonicalKey(String key) {
+    for (String known : KNOWN_KEYS) {
+      if (known.equalsIgnoreCase(key)) {
+        return known;
+      }
+    }
+    return key;
+  }
+
+  private void staleAliasThreshold(String text) {
+    Optional<Duration> duration = GoDuration.parse(text);
+    if (duration.isPresent()) {
+      builder.staleAliasThreshold(duration.get());
+    } else {
+      rejected(STALE_ALIAS_THRESHOLD, "stale_alias_threshold is not a valid duration: " + text);
+    }
+  }
+
+  private void disposalMode(String text) {
+    Optional<DisposalMode> mode = DisposalMode.fromConfigValue(text);
+    if (mode.isPresent()) {
+      builder.disposalMode(mode.get());
+    } else {
+      rejected(DISPOSAL_MODE, "disposal_mode must be \"delete\" or \"report\"");
+    }
+  }
+
+  /** A string, heredoc or number (as its text), as Go's HCL decoder reads a string field. */
+  private Optional<String> string(String key, Object value) {
+    Optional<String> text = asString(value);
+    if (text.isEmpty()) {
+      rejected(key, key + " must be a string");
+    }
+    return text;
+  }
+
+  private static Optional<String> asString(Object value) {
+    if (value instanceof String s) {
+      return Optional.of(s);
+    }
+    if (value instanceof Long || value instanceof Double) {
+      return Optional.of(value.toString());
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * An integer literal, or a string holding a decimal integer. Values outside the {@code int} range
+   * are clamped: every integer setting has a much smaller range, which then reports them.
+   */
+  private Optional<Integer> integer(String key, Object value) {
+    Long n = null;
+    if (value instanceof Long l) {
+      n = l;
+    } else if (value instanceof String s && s.matches("[+-]?\\d{1,18}")) {
+      n = Long.parseLong(s);
+    }
+    if (n == null) {
+      rejected(key, key + " must be an integer");
+      return Optional.empty();
+    }
+    return Optional.of((int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, n)));
+  }
+
+  private Optional<Boolean> bool(String key, Object value) {
+    if (value instanceof Boolean b) {
+      return Optional.of(b);
+    }
+    rejected(key, key + " must be a boolean");
+    return Optional.empty();
+  }
+
+  private Optional<Map<String, String>> stringMap(String key, Object value) {
+    if (!(value instanceof Map<?, ?> map)) {
+      rejected(key, key + " must be a map of strings");
+      return Optional.empty();
+    }
+    Map<String, String> strings = new LinkedHashMap<>();
+    boolean ok = true;
+    for (Map.Entry<?, ?> e : map.entrySet()) {
+      String name = (String) e.getKey();
+      Optional<String> text = asString(e.getValue());
+      if (text.isPresent()) {
+        strings.put(name, text.get());
+      } else {
+        ok = false;
+        errors.add(key + " value for key " + GoQuote.quote(name) + " must be a string");
+      }
+    }
+    if (!ok) {
+      builder.rejected(key);
+      return Optional.empty();
+    }
+    return Optional.of(strings);
+  }
+
+  private void rejected(String key, String error) {
+    errors.add(error);
+    builder.rejected(key);
+  }
+
+  private static List<String> secretValues(Map<String, Object> values) {
+    List<String> secrets = new ArrayList<>();
+    values.forEach(
+        (key, value) -> {
+          String canonical = canonicalKey(key);
+          if (canonical.equals(SECRET_ACCESS_KEY) || canonical.equals(ACCESS_KEY_ID)) {
+            asString(value).filter(s -> s.length() >= MIN_REDACTED_LENGTH).ifPresent(secrets::add);
+          }
+        });
+    return secrets;
+  }
+
+  /**
+   * No message quotes a credential, but one may quote a value an operator pasted a credential into
+   * by mistake (an endpoint, a duration); such text is replaced, so secrets never reach a note.
+   */
+  private static List<String> redact(List<String> messages, List<String> secrets) {
+    if (secrets.isEmpty()) {
+      return messages;
+    }
+    List<String> out = new ArrayList<>(messages.size());
+    for (String m : messages) {
+      String r = m;
+      for (String secret : secrets) {
+        r = r.replace(secret, REDACTED);
+      }
+      out.add(r);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,72 @@
+package dev.spirekms.config;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/** The rules for {@code endpoint}: an absolute http or https URL naming a host. */
+final class EndpointRules {
+
+  private static final Pattern IPV4_LOOPBACK =
+      Pattern.compile("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
+
+  private EndpointRules() {}
+
+  /**
+   * Checks {@code endpoint}, adding its problems to {@code errors} and {@code warnings}.
+   *
+   * @return the endpoint as a URI, or {@code null} when it is not valid
+   */
+  static URI check(String endpoint, List<String> errors, List<String> warnings) {
+    String invalid = "endpoint must be an absolute http or https URL: " + endpoint;
+    URI uri;
+    try {
+      uri = new URI(endpoint);
+    } catch (URISyntaxException e) {
+      errors.add(invalid);
+      return null;
+    }
+    if (uri.getRawUserInfo() != null) {
+      // The value is not repeated: user information may hold a password.
+      errors.add("endpoint must not contain user information");
+      return null;
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!uri.isAbsolute()
+        || !(scheme.equals("http") || scheme.equals("https"))
+        || uri.getHost() == null
+        || uri.getRawQuery() != null
+        || uri.getRawFragment() != null) {
+      errors.add(invalid);
+      return null;
+    }
+    if (scheme.equals("http") && !isLoopback(uri.getHost())) {
+      warnings.add(
+          "endpoint "
+              + GoQuote.quote(endpoint)
+              + " uses plain http to a host that is not loopback: requests to KMS travel"
+              + " unencrypted");
+    }
+    return uri;
+  }
+
+  /** Whether {@code host} is loopback by its spelling alone; no name is looked up. */
+  static boolean isLoopback(String host) {
+    if (host.equalsIgnoreCase("localhost") || IPV4_LOOPBACK.matcher(host).matches()) {
+      return true;
+    }
+    if (host.startsWith("[") && host.endsWith("]")) {
+      try {
+        // An IPv6 literal: parsed without any name lookup.
+        return InetAddress.getByName(host).isLoopbackAddress();
+      } catch (UnknownHostException e) {
+        return false;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,76 @@
+package dev.spirekms.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The rules for the server id: upstream's checks of {@code key_identifier_value}, and whether the
+ * alias names built from the trust domain and the server id fit KMS's limit.
+ */
+final class ServerIdRules {
+
+  // KMS CreateAlias: alias names are at most 256 characters. The naming scheme is upstream's:
+  // alias/SPIRE_SERVER/<sanitised trust domain>/<server id>/<encoded key id>.
+  static final int MAX_ALIAS_NAME_LENGTH = 256;
+  static final String ALIAS_PREFIX = "alias/SPIRE_SERVER/";
+  // Room kept for the encoded SPIRE key id ("JWT-Signer-A", "WIT-Signer-A", "x509-CA-A", ...).
+  static final int RESERVED_KEY_ID_LENGTH = 32;
+  // A server id read from key_identifier_file is a canonical UUID.
+  static final int FILE_SERVER_ID_LENGTH = 36;
+  static final int MAX_VALUE_LENGTH = 256;
+
+  // Characters KMS allows in alias names. Upstream's check, .*[^A-z0-9/_-].*, also lets
+  // [ \ ] ^ ` through; KMS would then refuse every alias, so they are refused here.
+  private static final Pattern VALUE = Pattern.compile("[A-Za-z0-9/_-]+");
+
+  private ServerIdRules() {}
+
+  /** Every problem with a {@code key_identifier_value}, in upstream's words. */
+  static List<String> valueProblems(String value) {
+    List<String> problems = new ArrayList<>();
+    if (!VALUE.matcher(value).matches()) {
+      problems.add(
+          "key identifier must contain only alphanumeric characters, forward slashes (/),"
+              + " underscores (_), and dashes (-)");
+    }
+    if (value.startsWith("alias/aws/")) {
+      problems.add("key identifier must not start with alias/aws/");
+    }
+    if (value.length() > MAX_VALUE_LENGTH) {
+      problems.add("key identifier must not be longer than 256 characters");
+    }
+    return problems;
+  }
+
+  /**
+   * Why alias names for this trust domain and server id would not fit in KMS, or empty when they
+   * fit.
+   *
+   * @param sanitizedTrustDomain the trust domain as it appears in KMS names
+   * @param serverIdLength the length of the server id
+   * @param fromFile whether the server id comes from {@code key_identifier_file}
+   */
+  static Optional<String> aliasLengthProblem(
+      String sanitizedTrustDomain, int serverIdLength, boolean fromFile) {
+    int prefix = ALIAS_PREFIX.length() + sanitizedTrustDomain.length() + 1 + serverIdLength + 1;
+    if (prefix + RESERVED_KEY_ID_LENGTH <= MAX_ALIAS_NAME_LENGTH) {
+      return Optional.empty();
+    }
+    String what =
+        fromFile
+            ? "trust domain is too long for KMS alias names (the server id from key_identifier_file"
+                + " takes 36 characters)"
+            : "trust domain and key identifier value are too long for KMS alias names";
+    return Optional.of(
+        what
+            + ": the alias prefix alias/SPIRE_SERVER/<trust domain>/<server id>/ takes "
+            + prefix
+            + " of the "
+            + MAX_ALIAS_NAME_LENGTH
+            + " characters KMS allows, leaving less than the "
+            + RESERVED_KEY_ID_LENGTH
+            + " needed for key ids");
+  }
+}
