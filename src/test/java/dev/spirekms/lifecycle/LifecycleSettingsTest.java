@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.time.Duration;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -118,12 +117,12 @@ class LifecycleSettingsTest {
   }
 
   @Test
-  void disposalModeReadsConfigValues() {
-    assertEquals(Optional.of(DisposalMode.DELETE), DisposalMode.fromConfigValue("delete"));
-    assertEquals(Optional.of(DisposalMode.REPORT), DisposalMode.fromConfigValue("Report"));
-    assertEquals(Optional.empty(), DisposalMode.fromConfigValue("dry-run"));
-    assertEquals(Optional.empty(), DisposalMode.fromConfigValue(null));
-    assertEquals("report", DisposalMode.REPORT.configValue());
+  void disposalModesMatchTheConfigurationsByName() {
+    for (dev.spirekms.config.DisposalMode configured : dev.spirekms.config.DisposalMode.values()) {
+      DisposalMode mode = DisposalMode.valueOf(configured.name());
+      assertEquals(configured.configValue(), mode.configValue());
+    }
+    assertEquals(dev.spirekms.config.DisposalMode.values().length, DisposalMode.values().length);
   }
 
   private static void assertRejected(
