@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.spirekms.keys.KeyEntry;
+import dev.spirekms.keys.KeyNaming;
 import dev.spirekms.localkms.Fault;
 import dev.spirekms.localkms.FaultRule;
 import dev.spirekms.localkms.KmsOperations;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.slf4j.event.Level;
+import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.DeleteAliasRequest;
 import software.amazon.awssdk.services.kms.model.DisableKeyRequest;
 import software.amazon.awssdk.services.kms.model.KeyState;
@@ -199,6 +201,49 @@ class StaleAliasDisposerTest {
     assertEquals(0, summary.stale());
     assertEquals(1, bed.model.calls().size());
     assertEquals(0, bed.calls(KmsOperations.DESCRIBE_KEY));
+  }
+
+  @Test
+  void spireAliasesWithoutTargetOrDateAreSkipped() {
+    String noTarget = alias("srv-b", "x509-CA-A");
+    String noDate = alias("srv-c", "x509-CA-A");
+    String key1 = bed.otherServersKey("srv-b", "x509-CA-A");
+    String key2 = bed.otherServersKey("srv-c", "x509-CA-A");
+    KmsClient kms =
+        new ListingEditor(
+            bed.kms,
+            e ->
+                e.aliasName().equals(noTarget)
+                    ? e.toBuilder().targetKeyId(null).build()
+                    : e.aliasName().equals(noDate)
+                        ? e.toBuilder().lastUpdatedDate(null).creationDate(null).build()
+                        : e);
+    CapturedLog log = new CapturedLog();
+    KeyNaming naming = new KeyNaming(TestBed.TRUST_DOMAIN, "srv-a");
+    LifecycleSettings settings = manual().build();
+    ManualScheduler scheduler = bed.timeline.child();
+    StopSwitch stop = new StopSwitch();
+    LifecycleKms lifecycleKms = new LifecycleKms(kms, stop);
+    KmsDeletionQueue queue =
+        new KmsDeletionQueue(lifecycleKms, naming, settings, bed.clock, scheduler, log);
+    StaleAliasDisposer disposer =
+        new StaleAliasDisposer(
+            naming, lifecycleKms, queue, arn -> false, settings, bed.clock, scheduler, stop, log);
+    bed.advance(THRESHOLD.plusDays(30));
+    bed.model.clearCalls();
+
+    CompletableFuture<StaleAliasDisposer.Summary> run = disposer.runOnce();
+    bed.advance(Duration.ofMinutes(1));
+
+    assertEquals(0, run.join().stale());
+    assertEquals(0, bed.calls(KmsOperations.DESCRIBE_KEY));
+    assertEquals(KeyState.ENABLED, bed.state(key1));
+    assertEquals(KeyState.ENABLED, bed.state(key2));
+    assertEquals(
+        List.of(noTarget, noDate),
+        log.withMessage("Alias has no target or no LastUpdatedDate; leaving it alone").stream()
+            .map(l -> l.field("alias_name"))
+            .toList());
   }
 
   @Test
