@@ -1,5 +1,6 @@
 package dev.spirekms.lifecycle;
 
+import dev.spirekms.config.DisposalMode;
 import java.time.Duration;
 import java.util.Objects;
 

@@ -1,5 +1,6 @@
 package dev.spirekms.lifecycle;
 
+import dev.spirekms.config.DisposalMode;
 import dev.spirekms.aws.KmsCallException;
 import dev.spirekms.keys.KeyNaming;
 import java.time.Clock;

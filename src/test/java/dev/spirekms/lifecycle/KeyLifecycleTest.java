@@ -1,5 +1,6 @@
 package dev.spirekms.lifecycle;
 
+import dev.spirekms.config.DisposalMode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;

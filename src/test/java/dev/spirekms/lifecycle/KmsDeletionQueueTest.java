@@ -1,5 +1,6 @@
 package dev.spirekms.lifecycle;
 
+import dev.spirekms.config.DisposalMode;
 import static dev.spirekms.lifecycle.TestBed.TD;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
