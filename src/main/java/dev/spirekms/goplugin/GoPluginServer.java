@@ -165,6 +165,10 @@ public final class GoPluginServer implements AutoCloseable {
     return socketDirectory.map(UnixSocketDirectory::socket);
   }
 
+  int openStreamCount() {
+    return openStreams.size();
+  }
+
   /**
    * Stops serving: refuses new calls, ends the broker and stdio streams, gives in-flight calls
    * {@link #GRACE} to finish, then removes the socket and its directory. Idempotent.

@@ -1,5 +1,6 @@
 package dev.spirekms.goplugin;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Map;
@@ -80,9 +81,16 @@ public final class PluginProcess {
     GoPluginServer server;
     try {
       server = GoPluginServer.start(environment, plugin.services(), shutdown);
-      StdoutGuard.announce(out, server.handshakeLine());
-    } catch (Exception e) {
+    } catch (IOException | RuntimeException e) {
       log.atError().addKeyValue("reason", e.toString()).log("Plugin server could not start");
+      closePlugin(plugin);
+      return 1;
+    }
+    try {
+      StdoutGuard.announce(out, server.handshakeLine());
+    } catch (IOException e) {
+      log.atError().addKeyValue("reason", e.getMessage()).log("Plugin could not announce itself");
+      server.close();
       closePlugin(plugin);
       return 1;
     }
