@@ -4,6 +4,7 @@ import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
@@ -115,7 +116,10 @@ public final class GoPluginServer implements AutoCloseable {
           NettyServerBuilder.forAddress(new DomainSocketAddress(directory.socket().toFile()))
               .channelType(EpollServerDomainSocketChannel.class)
               .bossEventLoopGroup(group)
-              .workerEventLoopGroup(group);
+              .workerEventLoopGroup(group)
+              // grpc sets SO_KEEPALIVE on every accepted channel; a unix socket has no such option
+              // and Netty would log a warning per connection. A null value removes the option.
+              .withChildOption(ChannelOption.SO_KEEPALIVE, (Boolean) null);
       Server server = services.addTo(builder).build().start();
       String line =
           HandshakeLine.format(env.appProtocolVersion(), "unix", directory.socket().toString());

@@ -14,6 +14,7 @@ import dev.spirekms.proto.goplugin.GRPCStdioGrpc;
 import dev.spirekms.proto.goplugin.StdioData;
 import dev.spirekms.proto.init.v1.InitGrpc;
 import dev.spirekms.proto.init.v1.InitRequest;
+import dev.spirekms.proto.init.v1.InitResponse;
 import dev.spirekms.testing.Handshake;
 import dev.spirekms.testing.PluginChannels;
 import dev.spirekms.testing.RecordingObserver;
@@ -32,7 +33,12 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -105,6 +111,36 @@ class GoPluginServerTest {
         HealthGrpc.newBlockingStub(channel)
             .check(HealthCheckRequest.newBuilder().setService("plugin").build())
             .getStatus());
+  }
+
+  @Test
+  void acceptsUnixSocketConnectionsWithoutChannelOptionWarnings() throws IOException {
+    Logger netty = Logger.getLogger("io.grpc.netty.shaded.io.netty");
+    List<String> warnings = new CopyOnWriteArrayList<>();
+    Handler handler =
+        new Handler() {
+          @Override
+          public void publish(LogRecord record) {
+            warnings.add(String.valueOf(record.getMessage()));
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    netty.addHandler(handler);
+    try {
+      startOnUnixSocket();
+      HealthGrpc.newBlockingStub(channel).check(HealthCheckRequest.getDefaultInstance());
+    } finally {
+      netty.removeHandler(handler);
+    }
+
+    assertEquals(
+        List.of(),
+        warnings.stream().filter(w -> w.contains("Unknown channel option")).toList());
   }
 
   @Test
@@ -192,13 +228,13 @@ class GoPluginServerTest {
           @Override
           public void init(
               InitRequest request,
-              StreamObserver<dev.spirekms.proto.init.v1.InitResponse> responses) {
+              StreamObserver<InitResponse> responses) {
             // never answers; the server must give up on it
           }
         };
     server = GoPluginServer.start(environment(0, 0), List.of(stuck), shutdown);
     channel = channels.dial(Handshake.parse(server.handshakeLine()));
-    RecordingObserver<dev.spirekms.proto.init.v1.InitResponse> call = new RecordingObserver<>();
+    RecordingObserver<InitResponse> call = new RecordingObserver<>();
     InitGrpc.newStub(channel).init(InitRequest.getDefaultInstance(), call);
     HealthGrpc.newBlockingStub(channel).check(HealthCheckRequest.getDefaultInstance());
 
@@ -225,7 +261,7 @@ class GoPluginServerTest {
       assertEquals("tcp", handshake.network());
       int port = Integer.parseInt(handshake.address().substring("127.0.0.1:".length()));
       assertTrue(port > taken && port <= max, handshake.address());
-      assertEquals(java.util.Optional.empty(), server.socketPath());
+      assertEquals(Optional.empty(), server.socketPath());
       channel = channels.dial(handshake);
       assertEquals(
           ServingStatus.SERVING,

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -86,7 +87,7 @@ class PluginEnvironmentTest {
       })
   void negotiatesTheHighestCommonVersionOrFallsBackToOurLowest(
       String offered, String supported, int expected) {
-    int[] ours = java.util.Arrays.stream(supported.split(",")).mapToInt(Integer::parseInt).toArray();
+    int[] ours = Arrays.stream(supported.split(",")).mapToInt(Integer::parseInt).toArray();
 
     assertEquals(expected, PluginEnvironment.negotiateVersion(offered, ours));
   }

@@ -11,6 +11,7 @@ import dev.spirekms.proto.init.v1.InitRequest;
 import dev.spirekms.testing.Handshake;
 import dev.spirekms.testing.PluginChannels;
 import io.grpc.ManagedChannel;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -152,8 +153,8 @@ class PluginProcessTest {
     OutputStream broken =
         new OutputStream() {
           @Override
-          public void write(int b) throws java.io.IOException {
-            throw new java.io.IOException("stdout closed");
+          public void write(int b) throws IOException {
+            throw new IOException("stdout closed");
           }
         };
 
@@ -163,7 +164,7 @@ class PluginProcessTest {
     assertEquals(1, closes.get());
     try (var left = Files.list(temp)) {
       assertEquals(List.of(), left.toList(), "socket directory left behind");
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new AssertionError(e);
     }
   }

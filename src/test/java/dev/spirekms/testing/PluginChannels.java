@@ -2,6 +2,7 @@ package dev.spirekms.testing;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollDomainSocketChannel;
@@ -23,6 +24,8 @@ public final class PluginChannels implements AutoCloseable {
         return NettyChannelBuilder.forAddress(new DomainSocketAddress(address))
             .eventLoopGroup(group)
             .channelType(EpollDomainSocketChannel.class)
+            // grpc sets SO_KEEPALIVE, which unix sockets lack; null removes it (no Netty warning)
+            .withOption(ChannelOption.SO_KEEPALIVE, (Boolean) null)
             .usePlaintext()
             .build();
       case "tcp":
