@@ -358,7 +358,8 @@ class LauncherEndToEndTest {
   }
 
   private static int signal(String name, long pid) throws Exception {
-    return new ProcessBuilder("kill", "-" + name, Long.toString(pid)).start().waitFor();
+    // the shell's own kill: no procps needed
+    return new ProcessBuilder("/bin/sh", "-c", "kill -" + name + " " + pid).start().waitFor();
   }
 
   private static String commandLine(long pid) throws IOException {
