@@ -154,7 +154,7 @@ class GoPluginServerTest {
     // a round trip on the same connection, after the ConnInfo
     HealthGrpc.newBlockingStub(channel).check(HealthCheckRequest.getDefaultInstance());
     assertFalse(responses.end().isDone(), "broker stream ended early");
-    assertEquals(1, server.openStreamCount());
+    awaitOpenStreams(1);
 
     requests.onCompleted();
     assertEquals(Status.OK, responses.end().get(WAIT_SECONDS, TimeUnit.SECONDS));
@@ -171,7 +171,7 @@ class GoPluginServerTest {
             GRPCBrokerGrpc.newStub(channel).startStream(responses);
     requests.onNext(ConnInfo.newBuilder().setServiceId(1).build());
     HealthGrpc.newBlockingStub(channel).check(HealthCheckRequest.getDefaultInstance());
-    assertEquals(1, server.openStreamCount());
+    awaitOpenStreams(1);
 
     requests.cancel("host went away", null);
 
