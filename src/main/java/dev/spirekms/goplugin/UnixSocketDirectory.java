@@ -2,6 +2,7 @@ package dev.spirekms.goplugin;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -11,6 +12,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +29,7 @@ public final class UnixSocketDirectory implements AutoCloseable {
   static final Path SHORT_BASE = Path.of("/tmp");
 
   private static final Logger log = LoggerFactory.getLogger(UnixSocketDirectory.class);
+  private static final int MAX_NAME_ATTEMPTS = 100;
   private static final Set<PosixFilePermission> OWNER_ONLY =
       PosixFilePermissions.fromString("rwx------");
 
@@ -47,10 +51,11 @@ public final class UnixSocketDirectory implements AutoCloseable {
     Set<Path> bases = new LinkedHashSet<>();
     bases.add(first.toAbsolutePath().normalize());
     bases.add(SHORT_BASE);
-    return createUnder(List.copyOf(bases));
+    return createUnder(List.copyOf(bases), () -> ThreadLocalRandom.current().nextLong());
   }
 
-  static UnixSocketDirectory createUnder(List<Path> bases) throws IOException {
+  static UnixSocketDirectory createUnder(List<Path> bases, LongSupplier random)
+      throws IOException {
     List<String> problems = new ArrayList<>();
     for (Path base : bases) {
       Optional<String> unusable = unusableBase(base);
@@ -60,9 +65,7 @@ public final class UnixSocketDirectory implements AutoCloseable {
       }
       Path dir;
       try {
-        dir = Files.createTempDirectory(base, "plugin");
-        // set explicitly: the creation mode is subject to the umask
-        Files.setPosixFilePermissions(dir, OWNER_ONLY);
+        dir = createFreshDirectory(base, random);
       } catch (IOException | UnsupportedOperationException e) {
         problems.add(base + ": " + e.getMessage());
         continue;
@@ -76,6 +79,28 @@ public final class UnixSocketDirectory implements AutoCloseable {
       created.close();
     }
     throw new IOException("no usable directory for the plugin socket: " + String.join("; ", problems));
+  }
+
+  /**
+   * Creates {@code <base>/plugin<random>}, mode 0700. mkdir fails on an existing name, so a name
+   * someone else created first is never used; the random part only avoids collisions, which is why
+   * it does not need (and does not pay the start-up cost of) a SecureRandom.
+   */
+  private static Path createFreshDirectory(Path base, LongSupplier random) throws IOException {
+    FileAlreadyExistsException last = null;
+    for (int attempt = 0; attempt < MAX_NAME_ATTEMPTS; attempt++) {
+      Path dir = base.resolve("plugin" + Long.toUnsignedString(random.getAsLong()));
+      try {
+        Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+      } catch (FileAlreadyExistsException e) {
+        last = e;
+        continue;
+      }
+      // set explicitly: the creation mode is subject to the umask
+      Files.setPosixFilePermissions(dir, OWNER_ONLY);
+      return dir;
+    }
+    throw last;
   }
 
   private static Optional<String> unusableBase(Path base) {

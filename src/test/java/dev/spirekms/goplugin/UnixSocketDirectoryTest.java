@@ -12,11 +12,39 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class UnixSocketDirectoryTest {
+  private static final LongSupplier RANDOM = () -> ThreadLocalRandom.current().nextLong();
+
   @TempDir Path temp;
+
+  @Test
+  void neverReusesADirectoryThatAlreadyExists() throws IOException {
+    Files.createDirectory(temp.resolve("plugin1"));
+    long[] names = {1, 1, 2};
+    AtomicInteger next = new AtomicInteger();
+
+    try (UnixSocketDirectory dir =
+        UnixSocketDirectory.createUnder(List.of(temp), () -> names[next.getAndIncrement()])) {
+      assertEquals(temp.resolve("plugin2"), dir.directory());
+    }
+    assertTrue(Files.exists(temp.resolve("plugin1")));
+  }
+
+  @Test
+  void givesUpAfterManyNameCollisions() throws IOException {
+    Files.createDirectory(temp.resolve("plugin7"));
+
+    IOException e =
+        assertThrows(
+            IOException.class, () -> UnixSocketDirectory.createUnder(List.of(temp), () -> 7));
+    assertTrue(e.getMessage().contains(temp.resolve("plugin7").toString()), e.getMessage());
+  }
 
   @Test
   void createsAPrivateDirectoryUnderTheGivenBase() throws IOException {
@@ -93,7 +121,7 @@ class UnixSocketDirectoryTest {
     Path missing = temp.resolve("missing");
 
     IOException e =
-        assertThrows(IOException.class, () -> UnixSocketDirectory.createUnder(List.of(deep, missing)));
+        assertThrows(IOException.class, () -> UnixSocketDirectory.createUnder(List.of(deep, missing), RANDOM));
     assertTrue(e.getMessage().startsWith("no usable directory for the plugin socket: "), e.getMessage());
     assertTrue(e.getMessage().contains("more than the 107 a unix socket allows"), e.getMessage());
     assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
@@ -105,7 +133,7 @@ class UnixSocketDirectoryTest {
     Files.createDirectories(piped);
 
     IOException e =
-        assertThrows(IOException.class, () -> UnixSocketDirectory.createUnder(List.of(piped)));
+        assertThrows(IOException.class, () -> UnixSocketDirectory.createUnder(List.of(piped), RANDOM));
     assertTrue(e.getMessage().contains("handshake line cannot carry"), e.getMessage());
   }
 
@@ -116,7 +144,7 @@ class UnixSocketDirectoryTest {
     Files.createDirectories(base);
 
     IOException e =
-        assertThrows(IOException.class, () -> UnixSocketDirectory.createUnder(List.of(base)));
+        assertThrows(IOException.class, () -> UnixSocketDirectory.createUnder(List.of(base), RANDOM));
     assertTrue(e.getMessage().contains("more than the 107"), e.getMessage());
     try (var left = Files.list(base)) {
       assertEquals(0, left.count());
