@@ -294,6 +294,19 @@ class LauncherEndToEndTest {
   }
 
   @Test
+  void verifiesTheJarWithTheNextToolWhenOneAnswersNonsense() throws Exception {
+    Path fakeBin = Files.createDirectories(temp.resolve("fake-bin"));
+    Path openssl = Files.writeString(fakeBin.resolve("openssl"), "#!/bin/sh\necho 'SHA2-256(x)= 42'\n");
+    Files.setPosixFilePermissions(openssl, PosixFilePermissions.fromString("rwxr-xr-x"));
+    String path = fakeBin + ":" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
+
+    Run run = run(DIST, Map.of("PATH", path), "version");
+
+    assertEquals(0, run.exitCode(), run.stderr());
+    assertTrue(run.stdout().startsWith(NAME + " "), run.stdout());
+  }
+
+  @Test
   void versionPrintsThePluginAndJavaVersions() throws Exception {
     String version = DIST.getFileName().toString().substring(NAME.length() + 1);
 
