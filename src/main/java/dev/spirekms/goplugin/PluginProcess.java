@@ -95,7 +95,7 @@ public final class PluginProcess {
       return 1;
     }
     log.atDebug()
-        .addKeyValue("address", server.handshakeLine())
+        .addKeyValue("handshake", server.handshakeLine())
         .addKeyValue("app_protocol_version", environment.appProtocolVersion())
         .log("Plugin serving");
     if (exitAfterHandshake) {
