@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Start-up benchmark: time from starting the packaged launcher (as SPIRE's go-plugin host does, with
-# the KeyManager cookie) to reading its whole handshake line on stdout. Prints every run, then the
-# median and the minimum.
+# the KeyManager cookie) to reading its whole handshake line on stdout, and the CPU time used by
+# then. Prints every run, then the median and the minimum of each.
 #
 # Usage: src/bench/startup.sh [-n RUNS] [-j JAVA_HOME] [-d DIST_DIR] [--no-archive]
 #   -n RUNS         timed runs (default 10)
@@ -49,9 +49,13 @@ else
 fi
 errlog=$work/stderr.log
 
-# Prints the milliseconds from starting the launcher to reading the handshake line.
+ticks=$(getconf CLK_TCK)
+
+# Prints "<wall ms> <cpu ms>": from starting the launcher to reading the handshake line, and the CPU
+# time the process (launcher, its checksum tool, then the JVM) had used by then. CPU time is much less
+# disturbed by other work on the machine than wall time.
 one_run() {
-  local start end line
+  local start end line stat
   start=${EPOCHREALTIME/./}
   coproc plugin {
     export KeyManager=KeyManager PLUGIN_MIN_PORT=10000 PLUGIN_MAX_PORT=25000 PLUGIN_PROTOCOL_VERSIONS=1
@@ -60,13 +64,16 @@ one_run() {
   IFS= read -r -t 60 line <&"${plugin[0]}" || line=
   end=${EPOCHREALTIME/./}
   local pid=$plugin_PID
+  read -r -a stat <"/proc/$pid/stat" || stat=()
   kill -TERM "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
   case $line in
     1\|1\|unix\|*\|grpc\| | 1\|1\|tcp\|*\|grpc\|) ;;
     *) echo "no handshake line (got \"$line\"); stderr:" >&2; cat "$errlog" >&2; exit 1 ;;
   esac
-  echo $(((end - start) / 1000))
+  # utime, stime, cutime, cstime (proc(5)); the command name field is "(java)", without spaces
+  local cpu=$(( (stat[13] + stat[14] + stat[15] + stat[16]) * 1000 / ticks ))
+  echo "$(((end - start) / 1000)) $cpu"
 }
 
 java_desc=$(
@@ -103,15 +110,19 @@ if [ "$archive" = yes ]; then
 fi
 one_run >/dev/null
 
-times=()
+results=()
 for i in $(seq 1 "$runs"); do
-  t=$(one_run)
-  times+=("$t")
-  echo "run $i: $t ms"
+  r=$(one_run)
+  results+=("$r")
+  echo "run $i: ${r% *} ms (cpu ${r#* } ms)"
 done
-printf '%s\n' "${times[@]}" | sort -n | awk '
-  { v[NR] = $1 }
-  END {
-    median = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-    printf "median %s ms, min %s ms (%d runs)\n", median, v[1], NR
-  }'
+summary() {
+  sort -n | awk -v what="$1" '
+    { v[NR] = $1 }
+    END {
+      median = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+      printf "%s: median %s ms, min %s ms (%d runs)\n", what, median, v[1], NR
+    }'
+}
+printf '%s\n' "${results[@]}" | cut -d' ' -f1 | summary "to handshake"
+printf '%s\n' "${results[@]}" | cut -d' ' -f2 | summary "cpu to handshake"
