@@ -75,7 +75,8 @@ public final class GoPluginServer implements AutoCloseable {
 
   /**
    * Starts serving {@code services} on a unix socket, or on loopback TCP if epoll is unavailable.
-   * The host's Shutdown call raises {@code shutdown}; stopping is up to the caller ({@link #close}).
+   * The host's Shutdown call raises {@code shutdown}; stopping is up to the caller ({@link
+   * #close}).
    */
   public static GoPluginServer start(
       PluginEnvironment env, List<? extends BindableService> services, ShutdownSignal shutdown)
@@ -124,7 +125,11 @@ public final class GoPluginServer implements AutoCloseable {
       String line =
           HandshakeLine.format(env.appProtocolVersion(), "unix", directory.socket().toString());
       return new GoPluginServer(
-          server, services.health, services.openStreams, Optional.of(directory), Optional.of(group),
+          server,
+          services.health,
+          services.openStreams,
+          Optional.of(directory),
+          Optional.of(group),
           line);
     } catch (IOException | RuntimeException e) {
       group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
@@ -149,8 +154,7 @@ public final class GoPluginServer implements AutoCloseable {
         continue;
       }
       int bound = ((InetSocketAddress) server.getListenSockets().get(0)).getPort();
-      String line =
-          HandshakeLine.format(env.appProtocolVersion(), "tcp", "127.0.0.1:" + bound);
+      String line = HandshakeLine.format(env.appProtocolVersion(), "tcp", "127.0.0.1:" + bound);
       return new GoPluginServer(
           server, services.health, services.openStreams, Optional.empty(), Optional.empty(), line);
     }

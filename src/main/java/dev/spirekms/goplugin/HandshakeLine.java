@@ -5,14 +5,14 @@ package dev.spirekms.goplugin;
  * 1|1|unix|/tmp/plugin123/plugin.sock|grpc|}.
  */
 public final class HandshakeLine {
-  /** go-plugin's core protocol version; the host refuses any other (go-plugin CoreProtocolVersion). */
+  /** go-plugin CoreProtocolVersion: the host refuses any other. */
   static final int CORE_PROTOCOL_VERSION = 1;
 
   private HandshakeLine() {}
 
   /**
-   * Formats {@code CORE|APP|NETWORK|ADDRESS|grpc|} without a line terminator. The sixth field (the
-   * server certificate for automatic mTLS) is left empty, as Go plugins built with the SPIRE SDK do.
+   * Formats {@code CORE|APP|NETWORK|ADDRESS|grpc|} without a line terminator. The sixth field, the
+   * server certificate for automatic mTLS, is empty, as in Go plugins built with the SPIRE SDK.
    */
   public static String format(int appProtocolVersion, String network, String address) {
     if (!network.equals("unix") && !network.equals("tcp")) {
@@ -21,6 +21,14 @@ public final class HandshakeLine {
     if (address.isEmpty() || address.contains("|") || address.contains("\n")) {
       throw new IllegalArgumentException("address cannot be put in a handshake line: " + address);
     }
-    return CORE_PROTOCOL_VERSION + "|" + appProtocolVersion + "|" + network + "|" + address + "|grpc|";
+    // the empty last field is the server certificate
+    return String.join(
+        "|",
+        Integer.toString(CORE_PROTOCOL_VERSION),
+        Integer.toString(appProtocolVersion),
+        network,
+        address,
+        "grpc",
+        "");
   }
 }

@@ -71,8 +71,7 @@ public final class PluginEnvironment {
     int maxPort = port(env, MAX_PORT);
     if (minPort > maxPort) {
       throw new PluginEnvironmentException(
-          String.format(
-              "%s (%d) is greater than %s (%d)", MIN_PORT, minPort, MAX_PORT, maxPort));
+          String.format("%s (%d) is greater than %s (%d)", MIN_PORT, minPort, MAX_PORT, maxPort));
     }
     String dir = env.getOrDefault(UNIX_SOCKET_DIR, "");
     Optional<Path> socketDir = dir.isEmpty() ? Optional.empty() : Optional.of(Path.of(dir));

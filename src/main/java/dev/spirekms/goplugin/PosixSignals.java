@@ -13,7 +13,8 @@ final class PosixSignals implements SignalHandlers {
     // go-plugin server.go: plugins ignore interrupts, so a Ctrl-C in the host's terminal stops only
     // the host, which then unloads its plugins in order
     SignalHandler previousInt = Signal.handle(INT, signal -> {});
-    SignalHandler previousTerm = Signal.handle(TERM, signal -> shutdown.request("received SIGTERM"));
+    SignalHandler previousTerm =
+        Signal.handle(TERM, signal -> shutdown.request("received SIGTERM"));
     return () -> {
       Signal.handle(INT, previousInt);
       Signal.handle(TERM, previousTerm);

@@ -3,7 +3,9 @@ package dev.spirekms.goplugin;
 import io.grpc.BindableService;
 import java.util.List;
 
-/** A plugin implementation as the go-plugin server sees it: services to serve, and a way to stop. */
+/**
+ * A plugin implementation as the go-plugin server sees it: services to serve, and a way to stop.
+ */
 public interface ServedPlugin extends AutoCloseable {
   /** The plugin's own gRPC services (for SPIRE: Init, Config and the plugin type's service). */
   List<? extends BindableService> services();

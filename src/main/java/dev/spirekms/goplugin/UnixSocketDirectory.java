@@ -18,8 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A fresh directory, readable only by its owner (0700), that holds the plugin's unix socket. Closing
- * it removes the socket and the directory.
+ * A fresh directory, readable only by its owner (0700), that holds the plugin's unix socket.
+ * Closing it removes the socket and the directory.
  */
 public final class UnixSocketDirectory implements AutoCloseable {
   /** Linux unix(7): sun_path holds 108 bytes including the terminating NUL. */
@@ -54,8 +54,7 @@ public final class UnixSocketDirectory implements AutoCloseable {
     return createUnder(List.copyOf(bases), () -> ThreadLocalRandom.current().nextLong());
   }
 
-  static UnixSocketDirectory createUnder(List<Path> bases, LongSupplier random)
-      throws IOException {
+  static UnixSocketDirectory createUnder(List<Path> bases, LongSupplier random) throws IOException {
     List<String> problems = new ArrayList<>();
     for (Path base : bases) {
       Optional<String> unusable = unusableBase(base);
@@ -78,7 +77,8 @@ public final class UnixSocketDirectory implements AutoCloseable {
       problems.add(badPath.get());
       created.close();
     }
-    throw new IOException("no usable directory for the plugin socket: " + String.join("; ", problems));
+    throw new IOException(
+        "no usable directory for the plugin socket: " + String.join("; ", problems));
   }
 
   /**
@@ -122,7 +122,8 @@ public final class UnixSocketDirectory implements AutoCloseable {
     // go-plugin splits the handshake line on '|' and reads one line
     if (text.contains("|") || text.contains("\n") || text.contains("\r")) {
       return Optional.of(
-          String.format("socket path %s contains a character the handshake line cannot carry", text));
+          String.format(
+              "socket path %s contains a character the handshake line cannot carry", text));
     }
     return Optional.empty();
   }

@@ -62,7 +62,8 @@ class CliTest {
     assertEquals(List.of(), serveCalls);
     assertEquals("", out());
     assertTrue(
-        err().startsWith(
+        err()
+            .startsWith(
                 "spire-aws-kms-keymanager: this is a SPIRE plugin, start it from SPIRE server"),
         err());
     assertTrue(err().contains("see README"), err());

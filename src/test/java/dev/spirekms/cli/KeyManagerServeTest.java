@@ -39,7 +39,8 @@ class KeyManagerServeTest {
 
     assertEquals(0, status);
     String text = stdout.toString(StandardCharsets.UTF_8);
-    assertTrue(text.matches("1\\|1\\|unix\\|" + temp + "/plugin\\d+/plugin\\.sock\\|grpc\\|\n"), text);
+    assertTrue(
+        text.matches("1\\|1\\|unix\\|" + temp + "/plugin\\d+/plugin\\.sock\\|grpc\\|\n"), text);
     String socket = text.split("\\|")[3];
     assertFalse(Files.exists(Path.of(socket).getParent()));
   }

@@ -95,7 +95,8 @@ class LauncherEndToEndTest {
           "rwx------",
           PosixFilePermissions.toString(Files.getPosixFilePermissions(socket.getParent())));
       // the launcher exec'd the JVM: the process SPIRE started is Java itself
-      Path exe = Files.readSymbolicLink(Path.of("/proc", Long.toString(host.process().pid()), "exe"));
+      Path exe =
+          Files.readSymbolicLink(Path.of("/proc", Long.toString(host.process().pid()), "exe"));
       assertEquals("java", exe.getFileName().toString(), exe.toString());
 
       assertEquals(
@@ -208,7 +209,8 @@ class LauncherEndToEndTest {
       assertEquals(List.of(second.handshake().line()), second.stdoutLines());
     }
 
-    // a jar that no longer matches the archive makes the JVM warn; the warning must not reach stdout
+    // a jar that no longer matches the archive makes the JVM warn; the warning must not reach
+    // stdout
     Path jar = dist.resolve("lib").resolve(NAME + ".jar");
     Files.setLastModifiedTime(jar, FileTime.fromMillis(System.currentTimeMillis() - 86_400_000L));
     try (GoPluginHost third = withCache(plugin(dist), cache).start()) {
@@ -234,7 +236,9 @@ class LauncherEndToEndTest {
 
     assertEquals(1, run.exitCode());
     assertEquals("", run.stdout());
-    assertTrue(run.stderr().startsWith(NAME + ": refusing to start: " + jar + " has SHA-256 "), run.stderr());
+    assertTrue(
+        run.stderr().startsWith(NAME + ": refusing to start: " + jar + " has SHA-256 "),
+        run.stderr());
     assertTrue(run.stderr().contains("reinstall the distribution"), run.stderr());
   }
 
@@ -296,7 +300,8 @@ class LauncherEndToEndTest {
   @Test
   void verifiesTheJarWithTheNextToolWhenOneAnswersNonsense() throws Exception {
     Path fakeBin = Files.createDirectories(temp.resolve("fake-bin"));
-    Path openssl = Files.writeString(fakeBin.resolve("openssl"), "#!/bin/sh\necho 'SHA2-256(x)= 42'\n");
+    Path openssl =
+        Files.writeString(fakeBin.resolve("openssl"), "#!/bin/sh\necho 'SHA2-256(x)= 42'\n");
     Files.setPosixFilePermissions(openssl, PosixFilePermissions.fromString("rwxr-xr-x"));
     String path = fakeBin + ":" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
 
@@ -324,7 +329,8 @@ class LauncherEndToEndTest {
 
     assertEquals(1, run.exitCode());
     assertEquals("", run.stdout());
-    assertTrue(run.stderr().contains("this is a SPIRE plugin, start it from SPIRE server"), run.stderr());
+    assertTrue(
+        run.stderr().contains("this is a SPIRE plugin, start it from SPIRE server"), run.stderr());
   }
 
   @Test
@@ -344,11 +350,14 @@ class LauncherEndToEndTest {
     assertTrue(Files.size(tarball) > 0, tarball.toString());
   }
 
-  // --- helpers ------------------------------------------------------------------------------------
+  // --- helpers
+  // ------------------------------------------------------------------------------------
 
   private record Run(int exitCode, String stdout, String stderr) {}
 
-  /** Runs the launcher of {@code dist} with an environment reduced to PATH, HOME and {@code env}. */
+  /**
+   * Runs the launcher of {@code dist} with an environment reduced to PATH, HOME and {@code env}.
+   */
   private Run run(Path dist, Map<String, String> env, String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of(launcher(dist).toString()));
     command.addAll(List.of(args));

@@ -78,8 +78,7 @@ class GoPluginServerTest {
 
   private void startOnUnixSocket() throws IOException {
     server =
-        GoPluginServer.start(
-            environment(10000, 25000), List.of(new FakeInitService()), shutdown);
+        GoPluginServer.start(environment(10000, 25000), List.of(new FakeInitService()), shutdown);
     channel = channels.dial(Handshake.parse(server.handshakeLine()));
   }
 
@@ -139,8 +138,7 @@ class GoPluginServerTest {
     }
 
     assertEquals(
-        List.of(),
-        warnings.stream().filter(w -> w.contains("Unknown channel option")).toList());
+        List.of(), warnings.stream().filter(w -> w.contains("Unknown channel option")).toList());
   }
 
   @Test
@@ -167,8 +165,7 @@ class GoPluginServerTest {
     startOnUnixSocket();
     RecordingObserver<ConnInfo> responses = new RecordingObserver<>();
     ClientCallStreamObserver<ConnInfo> requests =
-        (ClientCallStreamObserver<ConnInfo>)
-            GRPCBrokerGrpc.newStub(channel).startStream(responses);
+        (ClientCallStreamObserver<ConnInfo>) GRPCBrokerGrpc.newStub(channel).startStream(responses);
     requests.onNext(ConnInfo.newBuilder().setServiceId(1).build());
     HealthGrpc.newBlockingStub(channel).check(HealthCheckRequest.getDefaultInstance());
     awaitOpenStreams(1);
@@ -226,9 +223,7 @@ class GoPluginServerTest {
     InitGrpc.InitImplBase stuck =
         new InitGrpc.InitImplBase() {
           @Override
-          public void init(
-              InitRequest request,
-              StreamObserver<InitResponse> responses) {
+          public void init(InitRequest request, StreamObserver<InitResponse> responses) {
             // never answers; the server must give up on it
           }
         };

@@ -15,7 +15,8 @@ class HandshakeLineTest {
 
   @Test
   void formatsALoopbackPort() {
-    assertEquals("1|3|tcp|127.0.0.1:10000|grpc|", HandshakeLine.format(3, "tcp", "127.0.0.1:10000"));
+    assertEquals(
+        "1|3|tcp|127.0.0.1:10000|grpc|", HandshakeLine.format(3, "tcp", "127.0.0.1:10000"));
   }
 
   @Test

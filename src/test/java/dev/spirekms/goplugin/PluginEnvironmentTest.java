@@ -43,8 +43,7 @@ class PluginEnvironmentTest {
     assertFalse(PluginEnvironment.hasMagicCookie("KeyManager", env));
     PluginEnvironmentException e =
         assertThrows(
-            PluginEnvironmentException.class,
-            () -> PluginEnvironment.parse("KeyManager", env, 1));
+            PluginEnvironmentException.class, () -> PluginEnvironment.parse("KeyManager", env, 1));
     assertEquals(
         "environment variable KeyManager must be set to KeyManager: this program is a plugin and"
             + " is started by its host, not run directly",
@@ -124,10 +123,8 @@ class PluginEnvironmentTest {
 
     PluginEnvironmentException e =
         assertThrows(
-            PluginEnvironmentException.class,
-            () -> PluginEnvironment.parse("KeyManager", env, 1));
-    assertEquals(
-        "PLUGIN_MIN_PORT (25001) is greater than PLUGIN_MAX_PORT (25000)", e.getMessage());
+            PluginEnvironmentException.class, () -> PluginEnvironment.parse("KeyManager", env, 1));
+    assertEquals("PLUGIN_MIN_PORT (25001) is greater than PLUGIN_MAX_PORT (25000)", e.getMessage());
   }
 
   @Test
@@ -137,8 +134,7 @@ class PluginEnvironmentTest {
 
     PluginEnvironmentException e =
         assertThrows(
-            PluginEnvironmentException.class,
-            () -> PluginEnvironment.parse("KeyManager", env, 1));
+            PluginEnvironmentException.class, () -> PluginEnvironment.parse("KeyManager", env, 1));
     assertEquals("PLUGIN_MAX_PORT must be a port number, got \"lots\"", e.getMessage());
   }
 
@@ -149,8 +145,7 @@ class PluginEnvironmentTest {
 
     PluginEnvironmentException e =
         assertThrows(
-            PluginEnvironmentException.class,
-            () -> PluginEnvironment.parse("KeyManager", env, 1));
+            PluginEnvironmentException.class, () -> PluginEnvironment.parse("KeyManager", env, 1));
     assertEquals("PLUGIN_MAX_PORT must be between 0 and 65535, got 65536", e.getMessage());
   }
 
@@ -169,7 +164,6 @@ class PluginEnvironmentTest {
     Map<String, String> env = spireEnv();
     env.put("PLUGIN_UNIX_SOCKET_DIR", "");
 
-    assertEquals(
-        Optional.empty(), PluginEnvironment.parse("KeyManager", env, 1).unixSocketDir());
+    assertEquals(Optional.empty(), PluginEnvironment.parse("KeyManager", env, 1).unixSocketDir());
   }
 }

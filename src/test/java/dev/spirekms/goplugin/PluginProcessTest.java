@@ -67,7 +67,8 @@ class PluginProcessTest {
             });
   }
 
-  private static CompletableFuture<Integer> runAsync(PluginProcess process, Map<String, String> env) {
+  private static CompletableFuture<Integer> runAsync(
+      PluginProcess process, Map<String, String> env) {
     return CompletableFuture.supplyAsync(() -> process.run(env));
   }
 
@@ -103,7 +104,8 @@ class PluginProcessTest {
   @Test
   void sigtermStopsInOrder() throws Exception {
     CompletableFuture<Integer> exit = runAsync(process().build(), env());
-    Path socket = Path.of(Handshake.parse(stdout.firstLine().get(WAIT_SECONDS, TimeUnit.SECONDS)).address());
+    Path socket =
+        Path.of(Handshake.parse(stdout.firstLine().get(WAIT_SECONDS, TimeUnit.SECONDS)).address());
 
     signals.shutdown().request("received SIGTERM");
 

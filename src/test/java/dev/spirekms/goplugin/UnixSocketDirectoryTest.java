@@ -53,7 +53,8 @@ class UnixSocketDirectoryTest {
       assertTrue(dir.directory().getFileName().toString().startsWith("plugin"));
       assertEquals(dir.directory().resolve("plugin.sock"), dir.socket());
       assertEquals(
-          "rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.directory())));
+          "rwx------",
+          PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.directory())));
       assertFalse(Files.exists(dir.socket()));
     }
   }
@@ -121,8 +122,11 @@ class UnixSocketDirectoryTest {
     Path missing = temp.resolve("missing");
 
     IOException e =
-        assertThrows(IOException.class, () -> UnixSocketDirectory.createUnder(List.of(deep, missing), RANDOM));
-    assertTrue(e.getMessage().startsWith("no usable directory for the plugin socket: "), e.getMessage());
+        assertThrows(
+            IOException.class,
+            () -> UnixSocketDirectory.createUnder(List.of(deep, missing), RANDOM));
+    assertTrue(
+        e.getMessage().startsWith("no usable directory for the plugin socket: "), e.getMessage());
     assertTrue(e.getMessage().contains("more than the 107 a unix socket allows"), e.getMessage());
     assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
   }
@@ -133,7 +137,8 @@ class UnixSocketDirectoryTest {
     Files.createDirectories(piped);
 
     IOException e =
-        assertThrows(IOException.class, () -> UnixSocketDirectory.createUnder(List.of(piped), RANDOM));
+        assertThrows(
+            IOException.class, () -> UnixSocketDirectory.createUnder(List.of(piped), RANDOM));
     assertTrue(e.getMessage().contains("handshake line cannot carry"), e.getMessage());
   }
 
@@ -144,7 +149,8 @@ class UnixSocketDirectoryTest {
     Files.createDirectories(base);
 
     IOException e =
-        assertThrows(IOException.class, () -> UnixSocketDirectory.createUnder(List.of(base), RANDOM));
+        assertThrows(
+            IOException.class, () -> UnixSocketDirectory.createUnder(List.of(base), RANDOM));
     assertTrue(e.getMessage().contains("more than the 107"), e.getMessage());
     try (var left = Files.list(base)) {
       assertEquals(0, left.count());

@@ -82,7 +82,8 @@ public final class GoPluginHost implements AutoCloseable {
             .setAddress(hostServicesAddress)
             .build());
     this.stdio = new RecordingObserver<>();
-    GRPCStdioGrpc.newStub(channel).streamStdio(com.google.protobuf.Empty.getDefaultInstance(), stdio);
+    GRPCStdioGrpc.newStub(channel)
+        .streamStdio(com.google.protobuf.Empty.getDefaultInstance(), stdio);
   }
 
   /** Starts describing a plugin launch with {@code command} (program and arguments). */
@@ -201,7 +202,8 @@ public final class GoPluginHost implements AutoCloseable {
     private final Map<String, String> extraEnv = new LinkedHashMap<>();
     private final List<String> removedEnv = new ArrayList<>();
     private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
-    private String hostServicesAddress = "/tmp/plugin-host-services-" + ProcessHandle.current().pid();
+    private String hostServicesAddress =
+        "/tmp/plugin-host-services-" + ProcessHandle.current().pid();
 
     private Builder(List<String> command) {
       this.command = List.copyOf(command);

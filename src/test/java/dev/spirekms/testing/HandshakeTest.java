@@ -21,6 +21,7 @@ class HandshakeTest {
   void rejectsShortOrNonNumericLines() {
     assertThrows(IllegalArgumentException.class, () -> Handshake.parse("1|1|tcp|127.0.0.1:1"));
     assertThrows(IllegalArgumentException.class, () -> Handshake.parse("a|1|tcp|x|grpc"));
-    assertThrows(IllegalArgumentException.class, () -> Handshake.parse("Picked up JAVA_TOOL_OPTIONS"));
+    assertThrows(
+        IllegalArgumentException.class, () -> Handshake.parse("Picked up JAVA_TOOL_OPTIONS"));
   }
 }

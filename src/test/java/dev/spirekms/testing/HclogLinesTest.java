@@ -19,7 +19,8 @@ class HclogLinesTest {
     assertNull(HclogLines.problem(GOOD));
     assertNull(
         HclogLines.problem(
-            "{\"@level\":\"warn\",\"@message\":\"m\",\"@timestamp\":\"2026-01-02T03:04:05.000000+02:00\"}"));
+            "{\"@level\":\"warn\",\"@message\":\"m\","
+                + "\"@timestamp\":\"2026-01-02T03:04:05.000000+02:00\"}"));
     assertDoesNotThrow(() -> HclogLines.assertHclogLines(List.of(GOOD, GOOD)));
     assertDoesNotThrow(() -> HclogLines.assertHclogLines(List.of()));
   }
@@ -36,12 +37,14 @@ class HclogLinesTest {
         HclogLines.problem("{\"@level\":\"info\",\"@timestamp\":\"t\"}"));
     assertTrue(
         HclogLines.problem(
-                "{\"@level\":\"warning\",\"@message\":\"m\",\"@timestamp\":\"2026-01-02T03:04:05.123456Z\"}")
+                "{\"@level\":\"warning\",\"@message\":\"m\","
+                    + "\"@timestamp\":\"2026-01-02T03:04:05.123456Z\"}")
             .startsWith("@level is not one of"));
     assertEquals(
         "@timestamp is not in go-plugin's layout",
         HclogLines.problem(
-            "{\"@level\":\"info\",\"@message\":\"m\",\"@timestamp\":\"2026-01-02T03:04:05.123Z\"}"));
+            "{\"@level\":\"info\",\"@message\":\"m\","
+                + "\"@timestamp\":\"2026-01-02T03:04:05.123Z\"}"));
   }
 
   @Test
@@ -51,7 +54,8 @@ class HclogLinesTest {
             AssertionError.class,
             () -> HclogLines.assertHclogLines(List.of(GOOD, "plain text", "{}")));
 
-    assertTrue(e.getMessage().startsWith("2 of 3 stderr lines are not hclog JSON:"), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith("2 of 3 stderr lines are not hclog JSON:"), e.getMessage());
     assertTrue(e.getMessage().contains("not JSON: plain text"), e.getMessage());
   }
 }
