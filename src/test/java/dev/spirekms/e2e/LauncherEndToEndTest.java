@@ -227,6 +227,19 @@ class LauncherEndToEndTest {
   }
 
   @Test
+  void reportsRunningOutOfMemoryOnStderrAndExits() throws Exception {
+    // the JVM prints its out-of-memory exit message to stdout unless told otherwise
+    Run run =
+        run(
+            DIST,
+            Map.of("KeyManager", "KeyManager", "SPIRE_AWS_KMS_KEYMANAGER_JAVA_OPTS", "-Xmx2m"));
+
+    assertEquals(3, run.exitCode(), run.stderr());
+    assertEquals("", run.stdout());
+    assertTrue(run.stderr().contains("Terminating due to java.lang.OutOfMemoryError"), run.stderr());
+  }
+
+  @Test
   void refusesToStartWhenTheJarWasTamperedWith() throws Exception {
     Path dist = copyOfDist();
     Path jar = dist.resolve("lib").resolve(NAME + ".jar");
