@@ -122,6 +122,31 @@ class LauncherEndToEndTest {
   }
 
   @Test
+  void fallsBackToLoopbackTcpInTheHostsPortRangeWithoutEpoll() throws Exception {
+    GoPluginHost.Builder launch =
+        plugin(DIST)
+            .env(
+                "SPIRE_AWS_KMS_KEYMANAGER_JAVA_OPTS",
+                "-Dio.grpc.netty.shaded.io.netty.transport.noNative=true");
+    try (GoPluginHost host = launch.start()) {
+      Handshake handshake = host.handshake();
+      assertEquals("tcp", handshake.network());
+      assertTrue(handshake.address().startsWith("127.0.0.1:"), handshake.address());
+      int port = Integer.parseInt(handshake.address().substring("127.0.0.1:".length()));
+      assertTrue(port >= 10000 && port <= 25000, handshake.address());
+      assertEquals(
+          ServingStatus.SERVING,
+          HealthGrpc.newBlockingStub(host.channel())
+              .check(HealthCheckRequest.newBuilder().setService("plugin").build())
+              .getStatus());
+
+      GoPluginHost.ShutdownResult result = host.shutdown();
+      assertEquals(0, result.exitCode());
+      assertEquals(List.of(handshake.line()), host.stdoutLines());
+    }
+  }
+
+  @Test
   void answersInitValidateAndConfigureAsSpireCallsThem() throws Exception {
     try (GoPluginHost host = plugin(DIST).start()) {
       InitGrpc.InitBlockingStub init = InitGrpc.newBlockingStub(host.channel());
