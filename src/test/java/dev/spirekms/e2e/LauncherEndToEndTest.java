@@ -261,7 +261,8 @@ class LauncherEndToEndTest {
 
     assertEquals(3, run.exitCode(), run.stderr());
     assertEquals("", run.stdout());
-    assertTrue(run.stderr().contains("Terminating due to java.lang.OutOfMemoryError"), run.stderr());
+    assertTrue(
+        run.stderr().contains("Terminating due to java.lang.OutOfMemoryError"), run.stderr());
   }
 
   @Test
@@ -388,8 +389,7 @@ class LauncherEndToEndTest {
     assertTrue(Files.size(tarball) > 0, tarball.toString());
   }
 
-  // --- helpers
-  // ------------------------------------------------------------------------------------
+  // --- launching and inspecting the distribution ---------------------------------------------
 
   private record Run(int exitCode, String stdout, String stderr) {}
 
