@@ -1,11 +1,11 @@
 package dev.spirekms.cli;
 
-/** Entry point. */
+/** Entry point: serves when SPIRE server launches the plugin, otherwise runs a subcommand. */
 public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    System.err.println("this is a SPIRE plugin, start it from SPIRE server; see README");
-    System.exit(1);
+    int status = new Cli(System.getenv(), System.out, System.err, KeyManagerServe::serve).run(args);
+    System.exit(status);
   }
 }

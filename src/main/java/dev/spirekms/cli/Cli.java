@@ -1,0 +1,81 @@
+package dev.spirekms.cli;
+
+import dev.spirekms.goplugin.PluginEnvironment;
+import java.io.PrintStream;
+import java.util.Map;
+
+/** Decides what this run of the program does: serve SPIRE, or run a subcommand for a person. */
+final class Cli {
+  /**
+   * Set (to any non-empty value) by the launcher's class-data archive training run: serve, print
+   * the handshake line, then stop in order at once.
+   */
+  static final String TRAINING_RUN_ENV = "SPIRE_AWS_KMS_KEYMANAGER_TRAINING_RUN";
+
+  static final String NAME = "spire-aws-kms-keymanager";
+
+  /** Runs the plugin server. */
+  @FunctionalInterface
+  interface Serve {
+    int serve(Map<String, String> env, boolean exitAfterHandshake);
+  }
+
+  private final Map<String, String> env;
+  private final PrintStream out;
+  private final PrintStream err;
+  private final Serve serve;
+
+  Cli(Map<String, String> env, PrintStream out, PrintStream err, Serve serve) {
+    this.env = Map.copyOf(env);
+    this.out = out;
+    this.err = err;
+    this.serve = serve;
+  }
+
+  /** Returns the process exit status. */
+  int run(String... args) {
+    if (args.length == 0) {
+      if (PluginEnvironment.hasMagicCookie(KeyManagerServe.PLUGIN_TYPE, env)) {
+        boolean training = !env.getOrDefault(TRAINING_RUN_ENV, "").isEmpty();
+        return serve.serve(env, training);
+      }
+      err.println(
+          NAME
+              + ": this is a SPIRE plugin, start it from SPIRE server (plugin_cmd in"
+              + " server.conf); see README.md, or run '"
+              + NAME
+              + " help'");
+      return 1;
+    }
+    switch (args[0]) {
+      case "version":
+      case "--version":
+        out.println(NAME + " " + Version.of(Main.class));
+        out.println(Version.javaDescription());
+        return 0;
+      case "help":
+      case "--help":
+      case "-h":
+        out.print(usage());
+        return 0;
+      default:
+        err.println(NAME + ": unknown command \"" + args[0] + "\"");
+        err.print(usage());
+        return 2;
+    }
+  }
+
+  static String usage() {
+    return NAME
+        + " is a SPIRE server KeyManager plugin that keeps signing keys in AWS KMS.\n"
+        + "SPIRE server starts it (plugin_cmd in server.conf); see README.md.\n"
+        + "\n"
+        + "Usage: "
+        + NAME
+        + " <command>\n"
+        + "\n"
+        + "Commands:\n"
+        + "  version   print the plugin's version and the Java runtime's\n"
+        + "  help      print this help\n";
+  }
+}
