@@ -19,7 +19,10 @@ final class KeyManagerServe {
     return PluginProcess.builder(PLUGIN_TYPE)
         .plugin(
             () -> {
-              KeyManagerPlugin plugin = KeyManagerPlugin.create();
+              KeyManagerPlugin plugin =
+                  KeyManagerPlugin.create(
+                      new AwsKmsBackendFactory(
+                          env, "spire-aws-kms-keymanager/" + Version.of(KeyManagerServe.class)));
               return ServedPlugin.of(plugin.services(), plugin::close);
             })
         .exitAfterHandshake(exitAfterHandshake)

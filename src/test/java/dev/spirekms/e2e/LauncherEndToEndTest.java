@@ -9,6 +9,7 @@ import dev.spirekms.proto.config.v1.ConfigGrpc;
 import dev.spirekms.proto.config.v1.ConfigureRequest;
 import dev.spirekms.proto.config.v1.CoreConfiguration;
 import dev.spirekms.proto.config.v1.ValidateRequest;
+import dev.spirekms.proto.config.v1.ValidateResponse;
 import dev.spirekms.proto.init.v1.DeinitRequest;
 import dev.spirekms.proto.init.v1.InitGrpc;
 import dev.spirekms.proto.init.v1.InitRequest;
@@ -55,10 +56,6 @@ class LauncherEndToEndTest {
           "spire.hostservice.server.identityprovider.v1.IdentityProvider",
           "spire.hostservice.server.agentstore.v1.AgentStore",
           "spire.hostservice.common.metrics.v1.Metrics");
-
-  /** What a SPIRE server.conf plugin_data block arrives as (SPIRE re-prints it as HCL). */
-  private static final String PLUGIN_DATA =
-      "region = \"us-east-2\"\n\nkey_identifier_value = \"e2e-server\"";
 
   @TempDir Path temp;
 
@@ -148,40 +145,48 @@ class LauncherEndToEndTest {
 
   @Test
   void answersInitValidateAndConfigureAsSpireCallsThem() throws Exception {
-    try (GoPluginHost host = plugin(DIST).start()) {
+    try (LocalKmsPlugin local = new LocalKmsPlugin(temp);
+        GoPluginHost host = local.launch().start()) {
       InitGrpc.InitBlockingStub init = InitGrpc.newBlockingStub(host.channel());
       ConfigGrpc.ConfigBlockingStub config = ConfigGrpc.newBlockingStub(host.channel());
       CoreConfiguration core = CoreConfiguration.newBuilder().setTrustDomain("example.org").build();
+      String pluginData = local.pluginData(temp.resolve("server_id"));
 
-      // requires the spire services: the stub KeyManagerPlugin serves none yet (UNIMPLEMENTED)
       InitResponse initResponse =
           init.init(InitRequest.newBuilder().addAllHostServiceNames(HOST_SERVICES).build());
-      // requires the spire services
+      assertEquals(
+          List.of(
+              "spire.plugin.server.keymanager.v1.KeyManager",
+              "spire.service.common.config.v1.Config"),
+          initResponse.getPluginServiceNamesList());
       assertTrue(
-          initResponse
-              .getPluginServiceNamesList()
-              .containsAll(
-                  List.of(
-                      "spire.plugin.server.keymanager.v1.KeyManager",
-                      "spire.service.common.config.v1.Config")),
-          initResponse.toString());
-      // requires the spire services
-      config.validate(
-          ValidateRequest.newBuilder()
-              .setCoreConfiguration(core)
-              .setHclConfiguration(PLUGIN_DATA)
-              .build());
-      // requires the spire services (and a KMS endpoint the plugin can reach)
+          config
+              .validate(
+                  ValidateRequest.newBuilder()
+                      .setCoreConfiguration(core)
+                      .setHclConfiguration(pluginData)
+                      .build())
+              .getValid());
+      ValidateResponse invalid =
+          config.validate(
+              ValidateRequest.newBuilder()
+                  .setCoreConfiguration(core)
+                  .setHclConfiguration("key_identifier_value = \"e2e-server\"")
+                  .build());
+      assertFalse(invalid.getValid());
+      assertEquals(List.of("configuration is missing a region"), invalid.getNotesList());
       config.configure(
           ConfigureRequest.newBuilder()
               .setCoreConfiguration(core)
-              .setHclConfiguration(PLUGIN_DATA)
+              .setHclConfiguration(pluginData)
               .build());
-      // requires the spire services
       init.deinit(DeinitRequest.getDefaultInstance());
 
       GoPluginHost.ShutdownResult result = host.shutdown();
       assertEquals(0, result.exitCode());
+      assertTrue(result.elapsed().compareTo(Duration.ofSeconds(2)) < 0, result.toString());
+      assertEquals(List.of(host.handshake().line()), host.stdoutLines());
+      assertHclogLines(host.stderrLines());
     }
   }
 
@@ -191,7 +196,6 @@ class LauncherEndToEndTest {
       HealthGrpc.newBlockingStub(host.channel()).check(HealthCheckRequest.getDefaultInstance());
       assertEquals(0, host.shutdown().exitCode());
 
-      // requires the hclog logging provider: until it lands SLF4J prints plain-text warnings
       assertHclogLines(host.stderrLines());
     }
   }
