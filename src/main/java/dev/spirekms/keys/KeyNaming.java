@@ -18,6 +18,9 @@ public final class KeyNaming {
   static final String ALIAS_ROOT = "alias/SPIRE_SERVER/";
   static final String DESCRIPTION_ROOT = "SPIRE_SERVER_KEY/";
 
+  /** KMS CreateAlias: alias names are at most 256 characters. */
+  public static final int MAX_ALIAS_LENGTH = 256;
+
   private final String sanitizedTrustDomain;
   private final String serverId;
 
@@ -72,20 +75,29 @@ public final class KeyNaming {
     return DESCRIPTION_ROOT + sanitizedTrustDomain + "/";
   }
 
-  /** The SPIRE key id of one of this server's aliases; empty for any other alias. */
+  /**
+   * The SPIRE key id of one of this server's aliases; empty for any other alias. SPIRE key ids
+   * never contain '/', so {@code <server id>/x/<key id>} belongs to a server whose id is {@code
+   * <server id>/x}, not to this one.
+   */
   public Optional<String> spireKeyIdOf(String aliasName) {
     String prefix = serverAliasPrefix();
     if (aliasName == null || !aliasName.startsWith(prefix) || aliasName.length() == prefix.length()) {
       return Optional.empty();
     }
-    return Optional.of(decodeKeyId(aliasName.substring(prefix.length())));
+    String encoded = aliasName.substring(prefix.length());
+    if (encoded.indexOf('/') >= 0) {
+      return Optional.empty();
+    }
+    return Optional.of(decodeKeyId(encoded));
   }
 
   /** Whether the alias belongs to another server of this trust domain. */
   public boolean isOtherServerAlias(String aliasName) {
     return aliasName != null
         && aliasName.startsWith(trustDomainAliasPrefix())
-        && !aliasName.startsWith(serverAliasPrefix());
+        && aliasName.indexOf('/', trustDomainAliasPrefix().length()) > trustDomainAliasPrefix().length()
+        && spireKeyIdOf(aliasName).isEmpty();
   }
 
   /** Whether a key description marks a SPIRE key of this trust domain (with a key id after it). */

@@ -31,8 +31,8 @@ public abstract class KeyPolicySource {
    * upstream aws_kms's default policy: full access for the role the server runs as, read access
    * for the account; built once from STS GetCallerIdentity.
    *
-   * @param knownRoleArn the server's role ARN when it is known (a configured role, or {@code
-   *     AWS_ROLE_ARN}): its IAM path is kept, which an assumed-role ARN does not carry
+   * @param knownRoleArn the server's role ARN when it is known ({@code AWS_ROLE_ARN}, set for web
+   *     identity): its IAM path is kept, which an assumed-role ARN does not carry
    */
   public static KeyPolicySource forCallerRole(StsClient sts, Optional<String> knownRoleArn) {
     return new CallerRolePolicy(sts, knownRoleArn);

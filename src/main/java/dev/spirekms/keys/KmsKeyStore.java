@@ -157,6 +157,17 @@ public final class KmsKeyStore {
   private KeyEntry generateLocked(String spireKeyId, SpireKeyType type) {
     KeyNaming naming = settings.naming();
     String aliasName = naming.aliasName(spireKeyId);
+    if (aliasName.length() > KeyNaming.MAX_ALIAS_LENGTH) {
+      // checked before CreateKey, so that no key is made for an alias KMS would refuse
+      throw new KeyStoreException(
+          Kind.INVALID_REQUEST,
+          "key id \""
+              + spireKeyId
+              + "\" is too long: its KMS alias would have "
+              + aliasName.length()
+              + " characters, and KMS allows "
+              + KeyNaming.MAX_ALIAS_LENGTH);
+    }
     Optional<String> policy = settings.policy().policy();
     String keyArn = createKey(spireKeyId, type, policy);
     KeyEntry entry;
@@ -258,7 +269,17 @@ public final class KmsKeyStore {
       AwsCalls.call(
           "kms:UpdateAlias", () -> kms.updateAlias(b -> b.aliasName(aliasName).targetKeyId(keyArn)));
     } catch (KmsCallException e) {
-      throw KeyStoreException.fromCall("failed to update alias", e);
+      if (e.kind() != KmsCallException.Kind.NOT_FOUND) {
+        throw KeyStoreException.fromCall("failed to update alias", e);
+      }
+      // KMS deletes a key's aliases with the key: the alias is gone, so make it again
+      try {
+        AwsCalls.call(
+            "kms:CreateAlias",
+            () -> kms.createAlias(b -> b.aliasName(aliasName).targetKeyId(keyArn)));
+      } catch (KmsCallException again) {
+        throw KeyStoreException.fromCall("failed to create alias", again);
+      }
     }
   }
 
@@ -362,7 +383,7 @@ public final class KmsKeyStore {
           Kind.INTERNAL, "failed to fetch aliases: malformed get public key response");
     }
     byte[] pkix = response.publicKey().asByteArray();
-    String keyArn = response.keyId();
+    String keyArn = response.keyId() != null ? response.keyId() : alias.targetKeyId();
     return Optional.of(new KeyEntry(spireKeyId, type, keyArn, aliasName, pkix, Fingerprints.of(pkix)));
   }
 

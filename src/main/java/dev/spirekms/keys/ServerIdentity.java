@@ -2,6 +2,8 @@ package dev.spirekms.keys;
 
 import dev.spirekms.keys.KeyStoreException.Kind;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -9,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Locale;
 import java.util.UUID;
@@ -80,13 +83,12 @@ public final class ServerIdentity {
     Path dir = file.toAbsolutePath().getParent();
     Path temp = null;
     try {
-      temp =
-          Files.createTempFile(
-              dir,
-              "." + file.getFileName() + ".",
-              ".tmp",
-              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      Files.writeString(temp, value, StandardCharsets.UTF_8);
+      temp = privateTempFile(dir, "." + file.getFileName() + ".");
+      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+        channel.write(ByteBuffer.wrap(value.getBytes(StandardCharsets.UTF_8)));
+        // on disk before the name appears, so a power loss never leaves an empty id file
+        channel.force(true);
+      }
       try {
         // never replace a file another process wrote meanwhile
         Files.createLink(file, temp);
@@ -108,6 +110,19 @@ public final class ServerIdentity {
           // a stray temp file is harmless
         }
       }
+    }
+  }
+
+  private static Path privateTempFile(Path dir, String prefix) throws IOException {
+    try {
+      return Files.createTempFile(
+          dir,
+          prefix,
+          ".tmp",
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (UnsupportedOperationException noPosix) {
+      // a file system without POSIX permissions: the JDK creates temp files owner-only anyway
+      return Files.createTempFile(dir, prefix, ".tmp");
     }
   }
 

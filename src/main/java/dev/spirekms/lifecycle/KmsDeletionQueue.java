@@ -1,7 +1,7 @@
 package dev.spirekms.lifecycle;
 
-import dev.spirekms.config.DisposalMode;
 import dev.spirekms.aws.KmsCallException;
+import dev.spirekms.config.DisposalMode;
 import dev.spirekms.keys.DeletionQueue;
 import dev.spirekms.keys.KeyNaming;
 import java.time.Clock;
@@ -67,6 +67,12 @@ final class KmsDeletionQueue implements DeletionQueue {
   }
 
   /** One queued key. */
+  /** Attempts per key before it is given up (about 15 minutes of backoff). */
+  static final int MAX_ATTEMPTS = 20;
+
+  /** Attempts per key when KMS denies access. */
+  static final int MAX_ATTEMPTS_DENIED = 3;
+
   private static final class Item {
     final String keyArn;
     final String reason;
@@ -336,7 +342,24 @@ final class KmsDeletionQueue implements DeletionQueue {
               item,
               Level.INFO,
               "the key is in a state that rules out deletion, usually already pending");
-      default -> retry(item, e.getMessage());
+      default -> {
+        int attempt = item.failures + 1;
+        // a missing permission rarely heals by itself; either way, a key that keeps failing must
+        // not hold a queue slot for ever and stall every cleanup behind it
+        int limit =
+            e.kind() == KmsCallException.Kind.ACCESS_DENIED ? MAX_ATTEMPTS_DENIED : MAX_ATTEMPTS;
+        if (attempt >= limit) {
+          yield drop(
+              item,
+              Level.ERROR,
+              "gave up after "
+                  + attempt
+                  + " attempts: "
+                  + e.getMessage()
+                  + "; the orphan key sweep will find the key again");
+        }
+        yield retry(item, e.getMessage());
+      }
     };
   }
 

@@ -1,7 +1,7 @@
 package dev.spirekms.lifecycle;
 
-import dev.spirekms.config.DisposalMode;
 import dev.spirekms.aws.KmsCallException;
+import dev.spirekms.config.DisposalMode;
 import dev.spirekms.keys.KeyNaming;
 import java.time.Clock;
 import java.time.Duration;

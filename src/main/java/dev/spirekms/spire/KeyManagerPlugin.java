@@ -14,7 +14,7 @@ public final class KeyManagerPlugin implements AutoCloseable {
         List.of(
             new InitService(state::close),
             new ConfigService(state),
-            new KeyManagerService(state::keyStore));
+            new KeyManagerService(state));
   }
 
   /** A plugin whose configurations are run by backends from the factory. */

@@ -17,18 +17,14 @@ import dev.spirekms.proto.keymanager.v1.PublicKey;
 import dev.spirekms.proto.keymanager.v1.SignDataRequest;
 import dev.spirekms.proto.keymanager.v1.SignDataResponse;
 import io.grpc.stub.StreamObserver;
-import java.util.function.Supplier;
 
 /** SPIRE's KeyManager service over the configured {@link KmsKeyStore}. */
 final class KeyManagerService extends KeyManagerGrpc.KeyManagerImplBase {
-  private final Supplier<KmsKeyStore> keyStore;
+  private final PluginState state;
 
-  /**
-   * @param keyStore the current key store; throws a PRECONDITION {@code KeyStoreException} before
-   *     the first successful Configure
-   */
-  KeyManagerService(Supplier<KmsKeyStore> keyStore) {
-    this.keyStore = keyStore;
+  /** @param state the running configuration; before the first Configure, RPCs fail "not configured" */
+  KeyManagerService(PluginState state) {
+    this.state = state;
   }
 
   @Override
@@ -37,7 +33,7 @@ final class KeyManagerService extends KeyManagerGrpc.KeyManagerImplBase {
     try {
       requireKeyId(keyId);
       SpireKeyType type = keyType(request.getKeyTypeValue());
-      KeyEntry entry = keyStore.get().generate(keyId, type);
+      KeyEntry entry = state.rotate(store -> store.generate(keyId, type));
       response.onNext(GenerateKeyResponse.newBuilder().setPublicKey(toProto(entry)).build());
       response.onCompleted();
     } catch (RuntimeException e) {
@@ -50,7 +46,7 @@ final class KeyManagerService extends KeyManagerGrpc.KeyManagerImplBase {
     String keyId = request.getKeyId();
     try {
       requireKeyId(keyId);
-      KeyEntry entry = keyStore.get().require(keyId);
+      KeyEntry entry = state.keyStore().require(keyId);
       response.onNext(GetPublicKeyResponse.newBuilder().setPublicKey(toProto(entry)).build());
       response.onCompleted();
     } catch (RuntimeException e) {
@@ -63,7 +59,7 @@ final class KeyManagerService extends KeyManagerGrpc.KeyManagerImplBase {
       GetPublicKeysRequest request, StreamObserver<GetPublicKeysResponse> response) {
     try {
       GetPublicKeysResponse.Builder keys = GetPublicKeysResponse.newBuilder();
-      for (KeyEntry entry : keyStore.get().all()) {
+      for (KeyEntry entry : state.keyStore().all()) {
         keys.addPublicKeys(toProto(entry));
       }
       response.onNext(keys.build());
@@ -87,7 +83,7 @@ final class KeyManagerService extends KeyManagerGrpc.KeyManagerImplBase {
             case SIGNEROPTS_NOT_SET -> throw StatusMapper.invalidArgument("signer opts is required");
           };
       KmsKeyStore.Signature signature =
-          keyStore.get().sign(keyId, request.getData().toByteArray(), options);
+          state.keyStore().sign(keyId, request.getData().toByteArray(), options);
       response.onNext(
           SignDataResponse.newBuilder()
               .setSignature(ByteString.copyFrom(signature.bytes()))

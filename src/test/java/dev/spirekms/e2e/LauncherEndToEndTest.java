@@ -280,7 +280,7 @@ class LauncherEndToEndTest {
     assertEquals(1, run.exitCode());
     assertEquals("", run.stdout());
     assertTrue(
-        run.stderr().startsWith(NAME + ": refusing to start: " + jar + " has SHA-256 "),
+        run.stderr().startsWith("[ERROR] " + NAME + ": refusing to start: " + jar + " has SHA-256 "),
         run.stderr());
     assertTrue(run.stderr().contains("reinstall the distribution"), run.stderr());
   }
@@ -301,7 +301,8 @@ class LauncherEndToEndTest {
     assertEquals(1, run.exitCode());
     assertEquals("", run.stdout());
     assertEquals(
-        NAME
+        "[ERROR] "
+            + NAME
             + ": Java 17 or later is required but was not found (JAVA_HOME="
             + emptyHome
             + " has no usable bin/java; no java on PATH); install it or set JAVA_HOME\n",

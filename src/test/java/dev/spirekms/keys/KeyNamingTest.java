@@ -71,4 +71,18 @@ class KeyNamingTest {
     assertEquals("s", new KeyNaming("acme.co", "s").serverId());
     assertEquals("acme_co", new KeyNaming("acme.co", "s").sanitizedTrustDomain());
   }
+
+  @Test
+  void aServerWhoseIdExtendsOursWithASlashIsAnotherServer() {
+    KeyNaming a = new KeyNaming("td", "a");
+    KeyNaming ab = new KeyNaming("td", "a/b");
+    String nested = ab.aliasName("x509-CA-A");
+    assertEquals(Optional.empty(), a.spireKeyIdOf(nested));
+    assertTrue(a.isOtherServerAlias(nested));
+    assertEquals(Optional.of("x509-CA-A"), ab.spireKeyIdOf(nested));
+    assertFalse(ab.isOtherServerAlias(nested));
+    assertTrue(ab.isOtherServerAlias(a.aliasName("x509-CA-A")));
+    assertFalse(a.isOtherServerAlias("alias/SPIRE_SERVER/td/no-key-segment"));
+    assertFalse(a.isOtherServerAlias("alias/SPIRE_SERVER/td//x"));
+  }
 }

@@ -445,4 +445,37 @@ class KmsKeyStoreTest {
     assertTrue(model.aliases().stream().anyMatch(a -> a.targetKeyId() == null));
     assertTrue(open().all().isEmpty());
   }
+
+  @Test
+  void aKeyIdTooLongForAnAliasIsRefusedBeforeAnyKeyIsMade() {
+    KmsKeyStore store = open();
+    String keyId = "bundle-acme-" + "a.".repeat(80) + "example.org";
+    KeyStoreException e =
+        assertThrows(KeyStoreException.class, () -> store.generate(keyId, SpireKeyType.EC_P256));
+    assertEquals(Kind.INVALID_REQUEST, e.kind());
+    assertTrue(e.getMessage().contains("KMS allows 256"), e.getMessage());
+    assertEquals(0, model.callCount("CreateKey"));
+  }
+
+  @Test
+  void aVanishedAliasIsCreatedAgainOnRotation() {
+    KmsKeyStore store = open();
+    KeyEntry first = store.generate("x509-CA-A", SpireKeyType.EC_P256);
+    kms.deleteAlias(b -> b.aliasName(first.aliasName()));
+    KeyEntry second = store.generate("x509-CA-A", SpireKeyType.EC_P256);
+    assertEquals(second.keyArn(), model.key(first.aliasName()).arn());
+    assertEquals(1, model.callCount("UpdateAlias"));
+    assertEquals(2, model.callCount("CreateAlias"));
+  }
+
+  @Test
+  void aVanishedAliasThatCannotBeCreatedFailsTheRotation() {
+    KmsKeyStore store = open();
+    KeyEntry first = store.generate("x509-CA-A", SpireKeyType.EC_P256);
+    kms.deleteAlias(b -> b.aliasName(first.aliasName()));
+    model.faults().failNext("CreateAlias", 1, Fault.accessDenied());
+    KeyStoreException e =
+        assertThrows(KeyStoreException.class, () -> store.generate("x509-CA-A", SpireKeyType.EC_P256));
+    assertTrue(e.getMessage().startsWith("failed to create alias"), e.getMessage());
+  }
 }

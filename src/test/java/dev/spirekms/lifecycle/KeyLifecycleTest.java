@@ -1,11 +1,6 @@
 package dev.spirekms.lifecycle;
 
 import dev.spirekms.config.DisposalMode;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.spirekms.keys.KeyEntry;
 import dev.spirekms.keys.KeyNaming;
 import dev.spirekms.keys.KeyStoreException;
@@ -24,6 +19,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.slf4j.event.Level;
 import software.amazon.awssdk.services.kms.model.KeyState;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class KeyLifecycleTest {
   private final TestBed bed = new TestBed();

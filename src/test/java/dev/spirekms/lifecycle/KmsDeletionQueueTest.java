@@ -1,11 +1,6 @@
 package dev.spirekms.lifecycle;
 
 import dev.spirekms.config.DisposalMode;
-import static dev.spirekms.lifecycle.TestBed.TD;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.spirekms.keys.KeyEntry;
 import dev.spirekms.localkms.Fault;
 import dev.spirekms.localkms.FaultRule;
@@ -26,6 +21,10 @@ import org.slf4j.event.Level;
 import software.amazon.awssdk.services.kms.model.DescribeKeyRequest;
 import software.amazon.awssdk.services.kms.model.KeyState;
 import software.amazon.awssdk.services.kms.model.ScheduleKeyDeletionRequest;
+import static dev.spirekms.lifecycle.TestBed.TD;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class KmsDeletionQueueTest {
   private static final String SCHEDULE = KmsOperations.SCHEDULE_KEY_DELETION;
@@ -201,6 +200,50 @@ class KmsDeletionQueueTest {
     assertEquals(3, bed.calls(SCHEDULE));
     assertEquals(2, server.log.withMessage(RETRY).size());
     assertEquals(KeyState.PENDING_DELETION, bed.state(orphan));
+  }
+
+  @Test
+  void aKeyKmsKeepsDenyingIsGivenUpAfterThreeAttempts() {
+    TestBed.Server server = bed.server("srv-a").start();
+    String orphan = ourOrphan("old");
+    String other = ourOrphan("other");
+    bed.model
+        .faults()
+        .failAlwaysWhen(
+            SCHEDULE,
+            software.amazon.awssdk.services.kms.model.ScheduleKeyDeletionRequest.class,
+            r -> r.keyId().equals(orphan),
+            Fault.accessDenied());
+
+    server.queue().enqueue(orphan, "test");
+    bed.advance(Duration.ofMinutes(30));
+
+    assertEquals(KmsDeletionQueue.MAX_ATTEMPTS_DENIED, bed.calls(SCHEDULE));
+    var dropped = server.log.withMessage("Key not scheduled for deletion");
+    assertEquals(1, dropped.size());
+    assertTrue(dropped.get(0).field("reason").startsWith("gave up after 3 attempts: access denied"),
+        dropped.get(0).field("reason"));
+    assertEquals(KeyState.ENABLED, bed.state(orphan));
+
+    server.queue().enqueue(other, "test");
+    bed.advance(Duration.ofSeconds(30));
+    assertEquals(KeyState.PENDING_DELETION, bed.state(other), "the queue keeps working");
+  }
+
+  @Test
+  void aKeyThatKeepsFailingIsGivenUpEventually() {
+    TestBed.Server server = bed.server("srv-a", settings().callInterval(Duration.ZERO).build()).start();
+    String orphan = ourOrphan("old");
+    bed.model.faults().failAlways(SCHEDULE, Fault.internalError());
+
+    server.queue().enqueue(orphan, "test");
+    bed.advance(Duration.ofHours(1));
+
+    assertEquals(KmsDeletionQueue.MAX_ATTEMPTS, bed.calls(SCHEDULE));
+    assertEquals(KmsDeletionQueue.MAX_ATTEMPTS - 1, server.log.withMessage(RETRY).size());
+    assertTrue(
+        server.log.withMessage("Key not scheduled for deletion").get(0).field("reason")
+            .contains("the orphan key sweep will find the key again"));
   }
 
   @Test

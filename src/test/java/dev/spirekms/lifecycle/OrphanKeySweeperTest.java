@@ -1,10 +1,6 @@
 package dev.spirekms.lifecycle;
 
 import dev.spirekms.config.DisposalMode;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.spirekms.keys.KeyEntry;
 import dev.spirekms.localkms.Fault;
 import dev.spirekms.localkms.FaultRule;
@@ -22,6 +18,9 @@ import software.amazon.awssdk.services.kms.model.DisableKeyRequest;
 import software.amazon.awssdk.services.kms.model.KeyState;
 import software.amazon.awssdk.services.kms.model.ListAliasesRequest;
 import software.amazon.awssdk.services.kms.model.ScheduleKeyDeletionRequest;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class OrphanKeySweeperTest {
   private static final String SCHEDULE = KmsOperations.SCHEDULE_KEY_DELETION;

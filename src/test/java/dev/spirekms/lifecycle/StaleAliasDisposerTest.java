@@ -1,11 +1,6 @@
 package dev.spirekms.lifecycle;
 
 import dev.spirekms.config.DisposalMode;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.spirekms.keys.KeyEntry;
 import dev.spirekms.keys.KeyNaming;
 import dev.spirekms.localkms.Fault;
@@ -22,6 +17,10 @@ import software.amazon.awssdk.services.kms.model.DisableKeyRequest;
 import software.amazon.awssdk.services.kms.model.KeyState;
 import software.amazon.awssdk.services.kms.model.ListAliasesRequest;
 import software.amazon.awssdk.services.kms.model.ScheduleKeyDeletionRequest;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class StaleAliasDisposerTest {
   private static final String DELETE_ALIAS = KmsOperations.DELETE_ALIAS;
@@ -461,6 +460,9 @@ class StaleAliasDisposerTest {
   @Test
   void aFullQueueHoldsTheDisposalBackBeforeAnyAliasIsDeleted() {
     TestBed.Server a = bed.server("srv-a", manual().queueCapacity(1).build()).start();
+    String key = bed.otherServersKey("srv-b", "x509-CA-A");
+    bed.advance(THRESHOLD);
+    // a key that keeps failing holds the only slot (for minutes, until it is given up)
     String stuck = bed.createKey("SPIRE_SERVER_KEY/acme_co/stuck");
     bed.model
         .faults()
@@ -470,8 +472,6 @@ class StaleAliasDisposerTest {
                 .always()
                 .failWith(Fault.throttling()));
     a.queue().enqueue(stuck, "test");
-    String key = bed.otherServersKey("srv-b", "x509-CA-A");
-    bed.advance(THRESHOLD);
 
     CompletableFuture<StaleAliasDisposer.Summary> run = a.lifecycle.disposer().runOnce();
     bed.advance(Duration.ofMinutes(5));
