@@ -370,10 +370,7 @@ class LauncherEndToEndTest {
   void demoRunsThroughTheLauncher() throws Exception {
     Path tmp = Files.createDirectories(temp.resolve("tmp"));
     Run run =
-        run(
-            DIST,
-            Map.of("SPIRE_AWS_KMS_KEYMANAGER_JAVA_OPTS", "-Djava.io.tmpdir=" + tmp),
-            "demo");
+        run(DIST, Map.of("SPIRE_AWS_KMS_KEYMANAGER_JAVA_OPTS", "-Djava.io.tmpdir=" + tmp), "demo");
 
     assertEquals(0, run.exitCode(), run.stdout() + run.stderr());
     List<String> lines = run.stdout().lines().toList();
