@@ -20,16 +20,24 @@ final class Cli {
     int serve(Map<String, String> env, boolean exitAfterHandshake);
   }
 
+  /** Runs the demo. */
+  @FunctionalInterface
+  interface RunDemo {
+    int run(Map<String, String> env, PrintStream out, PrintStream err);
+  }
+
   private final Map<String, String> env;
   private final PrintStream out;
   private final PrintStream err;
   private final Serve serve;
+  private final RunDemo demo;
 
-  Cli(Map<String, String> env, PrintStream out, PrintStream err, Serve serve) {
+  Cli(Map<String, String> env, PrintStream out, PrintStream err, Serve serve, RunDemo demo) {
     this.env = Map.copyOf(env);
     this.out = out;
     this.err = err;
     this.serve = serve;
+    this.demo = demo;
   }
 
   /** Returns the process exit status. */
@@ -53,6 +61,13 @@ final class Cli {
         out.println(NAME + " " + Version.of(Main.class));
         out.println(Version.javaDescription());
         return 0;
+      case "demo":
+        if (args.length > 1) {
+          err.println(NAME + ": demo takes no arguments");
+          err.print(usage());
+          return 2;
+        }
+        return demo.run(env, out, err);
       case "help":
       case "--help":
       case "-h":
@@ -75,6 +90,9 @@ final class Cli {
         + " <command>\n"
         + "\n"
         + "Commands:\n"
+        + "  demo      run the plugin against an in-memory KMS on 127.0.0.1: generate, sign,\n"
+        + "            rotate, list, restart; report on stdout, log on stderr (fewer log\n"
+        + "            lines with SPIRE_AWS_KMS_LOG_LEVEL=warn)\n"
         + "  version   print the plugin's version and the Java runtime's\n"
         + "  help      print this help\n";
   }

@@ -5,7 +5,9 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    int status = new Cli(System.getenv(), System.out, System.err, KeyManagerServe::serve).run(args);
+    int status =
+        new Cli(System.getenv(), System.out, System.err, KeyManagerServe::serve, Demo::run)
+            .run(args);
     System.exit(status);
   }
 }

@@ -15,6 +15,7 @@ class CliTest {
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
   private final List<Boolean> serveCalls = new ArrayList<>();
+  private final List<Map<String, String>> demoCalls = new ArrayList<>();
 
   private int run(Map<String, String> env, String... args) {
     Cli cli =
@@ -25,6 +26,12 @@ class CliTest {
             (serveEnv, exitAfterHandshake) -> {
               serveCalls.add(exitAfterHandshake);
               return 7;
+            },
+            (demoEnv, demoOut, demoErr) -> {
+              demoCalls.add(demoEnv);
+              demoOut.println("demo report");
+              demoErr.println("demo log");
+              return 5;
             });
     return cli.run(args);
   }
@@ -108,5 +115,34 @@ class CliTest {
     assertEquals("", out());
     assertTrue(err().startsWith("spire-aws-kms-keymanager: unknown command \"frobnicate\"\n"));
     assertTrue(err().endsWith(Cli.usage()));
+  }
+
+  @Test
+  void demoRunsTheDemoWithTheStreamsAndReturnsItsStatus() {
+    int status = run(Map.of("KeyManager", "KeyManager", "HOME", "/home/x"), "demo");
+
+    assertEquals(5, status);
+    assertEquals(List.of(Map.of("KeyManager", "KeyManager", "HOME", "/home/x")), demoCalls);
+    assertEquals(List.of(), serveCalls);
+    assertEquals("demo report\n", out());
+    assertEquals("demo log\n", err());
+  }
+
+  @Test
+  void demoTakesNoArguments() {
+    int status = run(Map.of(), "demo", "--fast");
+
+    assertEquals(2, status);
+    assertEquals(List.of(), demoCalls);
+    assertEquals("", out());
+    assertTrue(err().startsWith("spire-aws-kms-keymanager: demo takes no arguments\n"), err());
+    assertTrue(err().endsWith(Cli.usage()));
+  }
+
+  @Test
+  void usageListsEveryCommand() {
+    for (String command : List.of("demo", "version", "help")) {
+      assertTrue(Cli.usage().contains("\n  " + command + " "), command);
+    }
   }
 }

@@ -368,6 +368,27 @@ class LauncherEndToEndTest {
   }
 
   @Test
+  void demoRunsThroughTheLauncher() throws Exception {
+    Path tmp = Files.createDirectories(temp.resolve("tmp"));
+    Run run =
+        run(DIST, Map.of("SPIRE_AWS_KMS_KEYMANAGER_JAVA_OPTS", "-Djava.io.tmpdir=" + tmp), "demo");
+
+    assertEquals(0, run.exitCode(), run.stdout() + run.stderr());
+    List<String> lines = run.stdout().lines().toList();
+    assertEquals(
+        "Demo passed: 4 keys generated, 1 rotated, 11 signatures verified, same fingerprints after"
+            + " restart",
+        lines.get(lines.size() - 1),
+        run.stdout());
+    assertTrue(run.stdout().contains("\nGetPublicKeys: 4 keys\n"), run.stdout());
+    assertHclogLines(run.stderr().lines().toList());
+    assertFalse(run.stderr().contains("secret"), run.stderr());
+    try (Stream<Path> left = Files.list(tmp)) {
+      assertEquals(List.of(), left.toList(), "the demo removes its work directory");
+    }
+  }
+
+  @Test
   void withoutTheCookieItExplainsAndExits1() throws Exception {
     Run run = run(DIST, Map.of("JAVA_HOME", System.getProperty("java.home")));
 
