@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -26,6 +27,7 @@ import org.slf4j.LoggerFactory;
 /** Wires one configuration: AWS clients, the key store over KMS, and its key lifecycle. */
 final class AwsKmsBackendFactory implements BackendFactory {
   private static final Logger LOG = LoggerFactory.getLogger(AwsKmsBackendFactory.class);
+  private static final Duration STOP_GRACE = Duration.ofMillis(800);
 
   private final Map<String, String> environment;
   private final String userAgent;
@@ -128,6 +130,9 @@ final class AwsKmsBackendFactory implements BackendFactory {
       }
       closed = true;
       lifecycle.close();
+      // a deletion under way gets a moment to finish before its client goes; SPIRE allows the
+      // whole shutdown 2 s
+      lifecycle.awaitStopped(STOP_GRACE);
       clients.close();
     }
   }

@@ -54,11 +54,7 @@ public final class ExecutorTaskScheduler implements TaskScheduler {
     return executor.isTerminated();
   }
 
-  /**
-   * After {@link #shutdown()}, waits at most {@code timeout} for a task under way to finish.
-   *
-   * @return whether the thread has ended
-   */
+  @Override
   public boolean awaitTermination(Duration timeout) throws InterruptedException {
     return executor.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
   }

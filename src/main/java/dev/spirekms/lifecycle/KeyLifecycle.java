@@ -5,6 +5,7 @@ import dev.spirekms.keys.DeletionQueue;
 import dev.spirekms.keys.KeyNaming;
 import dev.spirekms.keys.KmsKeyStore;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -153,6 +154,21 @@ public final class KeyLifecycle implements AutoCloseable {
     }
     queue.close();
     scheduler.shutdown();
+  }
+
+  /**
+   * After {@link #close()}, waits at most {@code timeout} for a KMS call already under way, so that
+   * the SDK clients can be closed without failing it half-way.
+   *
+   * @return whether the background work has ended
+   */
+  public boolean awaitStopped(Duration timeout) {
+    try {
+      return scheduler.awaitTermination(timeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   KmsDeletionQueue queue() {

@@ -20,6 +20,15 @@ public interface TaskScheduler {
    */
   void shutdown();
 
+  /**
+   * After {@link #shutdown()}, waits at most {@code timeout} for a task under way to finish.
+   *
+   * @return whether no task is running any more
+   */
+  default boolean awaitTermination(Duration timeout) throws InterruptedException {
+    return true;
+  }
+
   /** A task that has been scheduled. */
   interface Scheduled {
     /** Keeps the task from running if it has not started yet; harmless when called twice. */

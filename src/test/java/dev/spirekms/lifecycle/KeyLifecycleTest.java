@@ -1,5 +1,10 @@
 package dev.spirekms.lifecycle;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.spirekms.config.DisposalMode;
 import dev.spirekms.keys.KeyEntry;
 import dev.spirekms.keys.KeyNaming;
@@ -19,13 +24,23 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.slf4j.event.Level;
 import software.amazon.awssdk.services.kms.model.KeyState;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class KeyLifecycleTest {
   private final TestBed bed = new TestBed();
+
+  @Test
+  void closeThenAwaitStoppedEndsTheSchedulerThread() {
+    KeyLifecycle lifecycle =
+        KeyLifecycle.create(
+            dev.spirekms.localkms.FakeKmsClient.create(),
+            new KeyNaming("acme.co", "srv-a"),
+            LifecycleSettings.defaults());
+    lifecycle.close();
+    assertTrue(lifecycle.awaitStopped(Duration.ofSeconds(10)));
+    assertTrue(
+        Thread.getAllStackTraces().keySet().stream()
+            .noneMatch(t -> t.getName().equals(KeyLifecycle.THREAD_NAME) && t.isAlive()));
+  }
 
   @Test
   void startLogsWhatTheCleanupWillDo() {

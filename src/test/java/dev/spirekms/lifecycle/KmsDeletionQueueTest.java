@@ -1,5 +1,10 @@
 package dev.spirekms.lifecycle;
 
+import static dev.spirekms.lifecycle.TestBed.TD;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.spirekms.config.DisposalMode;
 import dev.spirekms.keys.KeyEntry;
 import dev.spirekms.localkms.Fault;
@@ -21,10 +26,6 @@ import org.slf4j.event.Level;
 import software.amazon.awssdk.services.kms.model.DescribeKeyRequest;
 import software.amazon.awssdk.services.kms.model.KeyState;
 import software.amazon.awssdk.services.kms.model.ScheduleKeyDeletionRequest;
-import static dev.spirekms.lifecycle.TestBed.TD;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class KmsDeletionQueueTest {
   private static final String SCHEDULE = KmsOperations.SCHEDULE_KEY_DELETION;

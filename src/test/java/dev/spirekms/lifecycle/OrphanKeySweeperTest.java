@@ -1,5 +1,9 @@
 package dev.spirekms.lifecycle;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.spirekms.config.DisposalMode;
 import dev.spirekms.keys.KeyEntry;
 import dev.spirekms.localkms.Fault;
@@ -18,9 +22,6 @@ import software.amazon.awssdk.services.kms.model.DisableKeyRequest;
 import software.amazon.awssdk.services.kms.model.KeyState;
 import software.amazon.awssdk.services.kms.model.ListAliasesRequest;
 import software.amazon.awssdk.services.kms.model.ScheduleKeyDeletionRequest;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class OrphanKeySweeperTest {
   private static final String SCHEDULE = KmsOperations.SCHEDULE_KEY_DELETION;
@@ -259,8 +260,9 @@ class OrphanKeySweeperTest {
   @Test
   void aFullQueueHoldsTheSweepBack() {
     TestBed.Server a = bed.server("srv-a", manual().queueCapacity(1).build()).start();
-    String stuck = bed.createKey("stuck, and not ours");
     String orphan = bed.createKey("SPIRE_SERVER_KEY/acme_co/x509-CA-A");
+    bed.advance(MIN_AGE);
+    String stuck = bed.createKey("stuck, and not ours");
     bed.model
         .faults()
         .add(
@@ -268,9 +270,8 @@ class OrphanKeySweeperTest {
                 .when(DescribeKeyRequest.class, r -> r.keyId().equals(stuck))
                 .always()
                 .failWith(Fault.throttling()));
-    // the queue's only slot is taken by a key that keeps failing
+    // the queue's only slot is taken by a key that keeps failing (for minutes, until given up)
     a.queue().offer(stuck, "test", null);
-    bed.advance(MIN_AGE);
 
     CompletableFuture<OrphanKeySweeper.Summary> run = a.lifecycle.sweeper().runOnce();
     bed.advance(Duration.ofMinutes(5));
@@ -288,9 +289,10 @@ class OrphanKeySweeperTest {
   void keysAlreadyQueuedAreLeftToTheQueue() {
     TestBed.Server a = bed.server("srv-a", manual().build()).start();
     String orphan = bed.createKey("SPIRE_SERVER_KEY/acme_co/x509-CA-A");
+    bed.advance(MIN_AGE);
     bed.model.faults().failAlways(SCHEDULE, Fault.throttling());
     a.queue().enqueue(orphan, "test");
-    bed.advance(MIN_AGE);
+    bed.advance(Duration.ofMinutes(1));
     bed.model.clearCalls();
 
     OrphanKeySweeper.Summary summary = a.sweep();

@@ -1,5 +1,10 @@
 package dev.spirekms.lifecycle;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.spirekms.config.DisposalMode;
 import dev.spirekms.keys.KeyEntry;
 import dev.spirekms.keys.KeyNaming;
@@ -17,10 +22,6 @@ import software.amazon.awssdk.services.kms.model.DisableKeyRequest;
 import software.amazon.awssdk.services.kms.model.KeyState;
 import software.amazon.awssdk.services.kms.model.ListAliasesRequest;
 import software.amazon.awssdk.services.kms.model.ScheduleKeyDeletionRequest;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class StaleAliasDisposerTest {
   private static final String DELETE_ALIAS = KmsOperations.DELETE_ALIAS;
