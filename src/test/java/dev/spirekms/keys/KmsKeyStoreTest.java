@@ -25,6 +25,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.CreateAliasRequest;
@@ -41,6 +44,14 @@ import software.amazon.awssdk.services.kms.model.SignRequest;
 import software.amazon.awssdk.services.kms.model.SignResponse;
 
 class KmsKeyStoreTest {
+  // each task on its own thread: the common pool may have a single thread on a small machine
+  private final ExecutorService pool = Executors.newCachedThreadPool();
+
+  @AfterEach
+  void stopThreads() {
+    pool.shutdownNow();
+  }
+
   private static final String TD = "example.org";
   private static final String SERVER = "11111111-2222-3333-4444-555555555555";
 
@@ -427,11 +438,11 @@ class KmsKeyStoreTest {
             new KeyStoreSettings(new KeyNaming(TD, SERVER), KeyPolicySource.fixed("{}"), Map.of(), 2),
             deletions);
     CompletableFuture<KeyEntry> rotation =
-        CompletableFuture.supplyAsync(() -> store.generate("x509-CA-A", SpireKeyType.EC_P256));
+        CompletableFuture.supplyAsync(() -> store.generate("x509-CA-A", SpireKeyType.EC_P256), pool);
     assertTrue(gated.createStarted.await(10, TimeUnit.SECONDS));
     CompletableFuture<KmsKeyStore.Signature> signing =
         CompletableFuture.supplyAsync(
-            () -> store.sign("JWT-Signer-A", new byte[32], SignerOptions.pkcs1(5)));
+            () -> store.sign("JWT-Signer-A", new byte[32], SignerOptions.pkcs1(5)), pool);
     KmsKeyStore.Signature signature = signing.get(5, TimeUnit.SECONDS);
     assertEquals(store.require("JWT-Signer-A").fingerprint(), signature.keyFingerprint());
     assertFalse(rotation.isDone(), "the rotation is still waiting on CreateKey");

@@ -17,9 +17,20 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class PluginStateTest {
+  // each task on its own thread: the common pool may have a single thread on a small machine
+  private final ExecutorService pool = Executors.newCachedThreadPool();
+
+  @AfterEach
+  void stopThreads() {
+    pool.shutdownNow();
+  }
+
   private final FakeKmsClient kms = FakeKmsClient.create();
   private final AtomicInteger opened = new AtomicInteger();
 
@@ -68,9 +79,10 @@ class PluginStateTest {
                         Thread.currentThread().interrupt();
                       }
                       return store.naming().serverId();
-                    }));
+                    }),
+            pool);
     assertTrue(rotating.await(10, TimeUnit.SECONDS));
-    CompletableFuture<Void> reconfigure = CompletableFuture.runAsync(() -> state.configure(config()));
+    CompletableFuture<Void> reconfigure = CompletableFuture.runAsync(() -> state.configure(config()), pool);
 
     assertEquals(0, state.keyStore().all().size(), "reads go on during the rotation");
     assertFalse(reconfigure.isDone());
