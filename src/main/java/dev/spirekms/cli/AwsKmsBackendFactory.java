@@ -49,7 +49,10 @@ final class AwsKmsBackendFactory implements BackendFactory {
                 config.endpoint(),
                 config
                     .staticCredentials()
-                    .map(c -> new AwsSettings.StaticCredentials(c.accessKeyId(), c.secretAccessKey())),
+                    .map(
+                        c ->
+                            new AwsSettings.StaticCredentials(
+                                c.accessKeyId(), c.secretAccessKey())),
                 userAgent));
     KeyLifecycle lifecycle = null;
     try {

@@ -82,7 +82,9 @@ public final class KeyNaming {
    */
   public Optional<String> spireKeyIdOf(String aliasName) {
     String prefix = serverAliasPrefix();
-    if (aliasName == null || !aliasName.startsWith(prefix) || aliasName.length() == prefix.length()) {
+    if (aliasName == null
+        || !aliasName.startsWith(prefix)
+        || aliasName.length() == prefix.length()) {
       return Optional.empty();
     }
     String encoded = aliasName.substring(prefix.length());
@@ -92,12 +94,26 @@ public final class KeyNaming {
     return Optional.of(decodeKeyId(encoded));
   }
 
+  /**
+   * The server id of another server's alias in this trust domain: everything between the trust
+   * domain prefix and the last '/', since key ids never contain one; empty for any other alias.
+   */
+  public Optional<String> otherServerIdOf(String aliasName) {
+    String prefix = trustDomainAliasPrefix();
+    if (aliasName == null || !aliasName.startsWith(prefix) || spireKeyIdOf(aliasName).isPresent()) {
+      return Optional.empty();
+    }
+    String rest = aliasName.substring(prefix.length());
+    int last = rest.lastIndexOf('/');
+    if (last <= 0 || last == rest.length() - 1) {
+      return Optional.empty();
+    }
+    return Optional.of(rest.substring(0, last));
+  }
+
   /** Whether the alias belongs to another server of this trust domain. */
   public boolean isOtherServerAlias(String aliasName) {
-    return aliasName != null
-        && aliasName.startsWith(trustDomainAliasPrefix())
-        && aliasName.indexOf('/', trustDomainAliasPrefix().length()) > trustDomainAliasPrefix().length()
-        && spireKeyIdOf(aliasName).isEmpty();
+    return otherServerIdOf(aliasName).isPresent();
   }
 
   /** Whether a key description marks a SPIRE key of this trust domain (with a key id after it). */

@@ -104,13 +104,11 @@ public final class KeyLifecycle implements AutoCloseable {
               + naming.serverAliasPrefix());
     }
     Predicate<String> inUse = store::holds;
+    CleanupScope scope =
+        new CleanupScope(naming, queue, inUse, settings, clock, scheduler, stop, log);
     refresher = new AliasRefresher(store, kms.forTask(), settings, scheduler, stop, log);
-    disposer =
-        new StaleAliasDisposer(
-            naming, kms.forTask(), queue, inUse, settings, clock, scheduler, stop, log);
-    sweeper =
-        new OrphanKeySweeper(
-            naming, kms.forTask(), queue, inUse, settings, clock, scheduler, stop, log);
+    disposer = new StaleAliasDisposer(scope, kms.forTask());
+    sweeper = new OrphanKeySweeper(scope, kms.forTask());
     queue.start(inUse);
     refresher.task().every(settings.refreshInterval());
     disposer.task().every(settings.disposeInterval());

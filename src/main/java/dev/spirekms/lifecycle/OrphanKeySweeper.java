@@ -2,15 +2,11 @@ package dev.spirekms.lifecycle;
 
 import dev.spirekms.aws.KmsCallException;
 import dev.spirekms.config.DisposalMode;
-import dev.spirekms.keys.KeyNaming;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Predicate;
-import org.slf4j.Logger;
 import software.amazon.awssdk.services.kms.model.AliasListEntry;
 import software.amazon.awssdk.services.kms.model.KeyListEntry;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
@@ -33,35 +29,22 @@ final class OrphanKeySweeper {
   /** What one sweep did. */
   record Summary(int keysChecked, int orphans, int queued, int reported, int failed) {}
 
-  private final KeyNaming naming;
+  private final CleanupScope scope;
   private final LifecycleKms kms;
-  private final KmsDeletionQueue queue;
-  private final Predicate<String> inUse;
-  private final LifecycleSettings settings;
-  private final Clock clock;
-  private final Logger log;
   private final PacedTask<Summary> task;
 
-  OrphanKeySweeper(
-      KeyNaming naming,
-      LifecycleKms kms,
-      KmsDeletionQueue queue,
-      Predicate<String> inUse,
-      LifecycleSettings settings,
-      Clock clock,
-      TaskScheduler scheduler,
-      StopSwitch stop,
-      Logger log) {
-    this.naming = naming;
+  OrphanKeySweeper(CleanupScope scope, LifecycleKms kms) {
+    this.scope = scope;
     this.kms = kms;
-    this.queue = queue;
-    this.inUse = inUse;
-    this.settings = settings;
-    this.clock = clock;
-    this.log = log;
     this.task =
         new PacedTask<>(
-            "orphan key sweep", Run::new, scheduler, settings.callInterval(), kms, stop, log);
+            "orphan key sweep",
+            Run::new,
+            scope.scheduler(),
+            scope.settings().callInterval(),
+            kms,
+            scope.stop(),
+            scope.log());
   }
 
   /** Starts one sweep over all keys of the account and region. */
@@ -127,7 +110,9 @@ final class OrphanKeySweeper {
       try {
         response = kms.listKeys(marker);
       } catch (KmsCallException e) {
-        log.atWarn()
+        scope
+            .log()
+            .atWarn()
             .addKeyValue("reason", e.getMessage())
             .log(
                 "Failed to list keys, so the orphan key sweep stopped early; it runs again at the"
@@ -145,7 +130,7 @@ final class OrphanKeySweeper {
     }
 
     private void finish() {
-      var event = orphans + failed > 0 ? log.atInfo() : log.atDebug();
+      var event = orphans + failed > 0 ? scope.log().atInfo() : scope.log().atDebug();
       event
           .addKeyValue("keys_checked", checked)
           .addKeyValue("orphans", orphans)
@@ -163,10 +148,10 @@ final class OrphanKeySweeper {
 
   private Result check(KeyListEntry listed) {
     String keyArn = listed.keyArn() != null ? listed.keyArn() : listed.keyId();
-    if (keyArn == null || queue.contains(keyArn)) {
+    if (keyArn == null || scope.queue().contains(keyArn)) {
       return Result.NOT_ORPHAN;
     }
-    if (settings.mode() == DisposalMode.DELETE && queue.remainingCapacity() == 0) {
+    if (scope.settings().mode() == DisposalMode.DELETE && scope.queue().remainingCapacity() == 0) {
       return Result.WAIT;
     }
     KeyMetadata key;
@@ -177,32 +162,36 @@ final class OrphanKeySweeper {
         return Result.NOT_ORPHAN;
       }
       // keys of other applications may well be closed to this server (spire#6269): no warning
-      log.atDebug()
+      scope
+          .log()
+          .atDebug()
           .addKeyValue("key_arn", keyArn)
           .addKeyValue("reason", e.getMessage())
           .log("Could not describe key during the orphan key sweep");
       return Result.FAILED;
     }
-    if (key == null || !naming.isTrustDomainDescription(key.description())) {
+    if (key == null || !scope.naming().isTrustDomainDescription(key.description())) {
       return Result.NOT_ORPHAN;
     }
     if (key.keyState() != KeyState.ENABLED || key.creationDate() == null) {
       return Result.NOT_ORPHAN;
     }
-    Instant now = clock.instant();
+    Instant now = scope.clock().instant();
     Duration age = Duration.between(key.creationDate(), now);
-    if (age.compareTo(settings.orphanMinimumAge()) < 0) {
+    if (age.compareTo(scope.settings().orphanMinimumAge()) < 0) {
       // a key this young may be one a GenerateKey is still giving an alias
       return Result.NOT_ORPHAN;
     }
-    if (inUse.test(keyArn)) {
+    if (scope.inUse().test(keyArn)) {
       return Result.NOT_ORPHAN;
     }
     List<AliasListEntry> aliases;
     try {
       aliases = kms.aliasesOf(keyArn, 1);
     } catch (KmsCallException e) {
-      log.atWarn()
+      scope
+          .log()
+          .atWarn()
           .addKeyValue("key_arn", keyArn)
           .addKeyValue("reason", e.getMessage())
           .log("Could not list the aliases of a SPIRE key; it is checked again at the next sweep");
@@ -213,24 +202,28 @@ final class OrphanKeySweeper {
     }
     String reason =
         "orphaned: no alias points to it and it is older than "
-            + Ages.format(settings.orphanMinimumAge());
-    if (settings.mode() == DisposalMode.REPORT) {
-      log.atInfo()
+            + Ages.format(scope.settings().orphanMinimumAge());
+    if (scope.settings().mode() == DisposalMode.REPORT) {
+      scope
+          .log()
+          .atInfo()
           .addKeyValue("key_arn", keyArn)
           .addKeyValue("description", key.description())
           .addKeyValue("age", Ages.format(age))
           .addKeyValue("reason", reason)
-          .addKeyValue("disposal_mode", settings.mode().configValue())
+          .addKeyValue("disposal_mode", scope.settings().mode().configValue())
           .log(
               "Orphaned key would be scheduled for deletion; disposal_mode is report, so nothing"
                   + " was deleted");
       return Result.REPORTED;
     }
-    log.atDebug()
+    scope
+        .log()
+        .atDebug()
         .addKeyValue("key_arn", keyArn)
         .addKeyValue("description", key.description())
         .addKeyValue("age", Ages.format(age))
         .log("Orphaned key found");
-    return queue.offer(keyArn, reason, null) ? Result.QUEUED : Result.FAILED;
+    return scope.queue().offer(keyArn, reason, null) ? Result.QUEUED : Result.FAILED;
   }
 }

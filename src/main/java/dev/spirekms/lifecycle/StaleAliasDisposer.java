@@ -2,15 +2,11 @@ package dev.spirekms.lifecycle;
 
 import dev.spirekms.aws.KmsCallException;
 import dev.spirekms.config.DisposalMode;
-import dev.spirekms.keys.KeyNaming;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Predicate;
-import org.slf4j.Logger;
 import software.amazon.awssdk.services.kms.model.AliasListEntry;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
 import software.amazon.awssdk.services.kms.model.KeyState;
@@ -32,35 +28,22 @@ final class StaleAliasDisposer {
   /** What one run did. */
   record Summary(int aliasesSeen, int stale, int deleted, int reported, int skipped, int failed) {}
 
-  private final KeyNaming naming;
+  private final CleanupScope scope;
   private final LifecycleKms kms;
-  private final KmsDeletionQueue queue;
-  private final Predicate<String> inUse;
-  private final LifecycleSettings settings;
-  private final Clock clock;
-  private final Logger log;
   private final PacedTask<Summary> task;
 
-  StaleAliasDisposer(
-      KeyNaming naming,
-      LifecycleKms kms,
-      KmsDeletionQueue queue,
-      Predicate<String> inUse,
-      LifecycleSettings settings,
-      Clock clock,
-      TaskScheduler scheduler,
-      StopSwitch stop,
-      Logger log) {
-    this.naming = naming;
+  StaleAliasDisposer(CleanupScope scope, LifecycleKms kms) {
+    this.scope = scope;
     this.kms = kms;
-    this.queue = queue;
-    this.inUse = inUse;
-    this.settings = settings;
-    this.clock = clock;
-    this.log = log;
     this.task =
         new PacedTask<>(
-            "stale alias disposal", Run::new, scheduler, settings.callInterval(), kms, stop, log);
+            "stale alias disposal",
+            Run::new,
+            scope.scheduler(),
+            scope.settings().callInterval(),
+            kms,
+            scope.stop(),
+            scope.log());
   }
 
   /** Starts one pass over all aliases of the account and region. */
@@ -72,24 +55,8 @@ final class StaleAliasDisposer {
     return task;
   }
 
-  /**
-   * The server id of an alias of another server of this trust domain, or null when the alias does
-   * not have exactly that shape.
-   */
-  String otherServerIdOf(String aliasName) {
-    if (!naming.isOtherServerAlias(aliasName)) {
-      return null;
-    }
-    String rest = aliasName.substring(naming.trustDomainAliasPrefix().length());
-    int slash = rest.indexOf('/');
-    if (slash <= 0 || slash == rest.length() - 1) {
-      return null;
-    }
-    return rest.substring(0, slash);
-  }
-
   private boolean isStale(Instant lastUpdated, Instant now) {
-    return !lastUpdated.plus(settings.staleAliasThreshold()).isAfter(now);
+    return !lastUpdated.plus(scope.settings().staleAliasThreshold()).isAfter(now);
   }
 
   private enum Result {
@@ -140,7 +107,9 @@ final class StaleAliasDisposer {
       try {
         page = kms.listAliases(marker);
       } catch (KmsCallException e) {
-        log.atWarn()
+        scope
+            .log()
+            .atWarn()
             .addKeyValue("reason", e.getMessage())
             .log(
                 "Failed to list aliases, so stale aliases of stopped servers were not looked for;"
@@ -148,15 +117,17 @@ final class StaleAliasDisposer {
         failed++;
         return PacedTask.Next.DONE;
       }
-      Instant now = clock.instant();
+      Instant now = scope.clock().instant();
       for (AliasListEntry alias : page.aliases()) {
         seen++;
-        if (otherServerIdOf(alias.aliasName()) == null) {
+        if (!scope.naming().isOtherServerAlias(alias.aliasName())) {
           continue;
         }
         if (alias.targetKeyId() == null || alias.lastUpdatedDate() == null) {
           // upstream aws_kms skips aliases without a target or a date
-          log.atDebug()
+          scope
+              .log()
+              .atDebug()
               .addKeyValue("alias_name", alias.aliasName())
               .log("Alias has no target or no LastUpdatedDate; leaving it alone");
           continue;
@@ -171,7 +142,7 @@ final class StaleAliasDisposer {
     }
 
     private void finish() {
-      var event = deleted + reported + failed > 0 ? log.atInfo() : log.atDebug();
+      var event = deleted + reported + failed > 0 ? scope.log().atInfo() : scope.log().atDebug();
       event
           .addKeyValue("aliases_checked", seen)
           .addKeyValue("stale", stale.size())
@@ -190,7 +161,7 @@ final class StaleAliasDisposer {
 
   private Result dispose(AliasListEntry listed) {
     String aliasName = listed.aliasName();
-    if (settings.mode() == DisposalMode.DELETE && queue.remainingCapacity() == 0) {
+    if (scope.settings().mode() == DisposalMode.DELETE && scope.queue().remainingCapacity() == 0) {
       // never delete an alias whose key cannot be queued: wait for room
       return Result.WAIT;
     }
@@ -217,8 +188,10 @@ final class StaleAliasDisposer {
       skip(aliasName, "its key is " + key.keyStateAsString());
       return Result.SKIPPED;
     }
-    if (!naming.isTrustDomainDescription(key.description())) {
-      log.atWarn()
+    if (!scope.naming().isTrustDomainDescription(key.description())) {
+      scope
+          .log()
+          .atWarn()
           .addKeyValue("alias_name", aliasName)
           .addKeyValue("key_arn", keyArn)
           .addKeyValue("description", String.valueOf(key.description()))
@@ -227,8 +200,10 @@ final class StaleAliasDisposer {
                   + " of this trust domain; delete the alias by hand if it is no longer needed");
       return Result.SKIPPED;
     }
-    if (inUse.test(keyArn)) {
-      log.atWarn()
+    if (scope.inUse().test(keyArn)) {
+      scope
+          .log()
+          .atWarn()
           .addKeyValue("alias_name", aliasName)
           .addKeyValue("key_arn", keyArn)
           .log("Stale SPIRE alias left alone: this server uses its key");
@@ -249,7 +224,7 @@ final class StaleAliasDisposer {
         others.add(alias.aliasName());
       }
     }
-    Instant now = clock.instant();
+    Instant now = scope.clock().instant();
     if (fresh == null
         || fresh.lastUpdatedDate() == null
         || !isStale(fresh.lastUpdatedDate(), now)) {
@@ -259,7 +234,9 @@ final class StaleAliasDisposer {
       return Result.SKIPPED;
     }
     if (!others.isEmpty()) {
-      log.atWarn()
+      scope
+          .log()
+          .atWarn()
           .addKeyValue("alias_name", aliasName)
           .addKeyValue("key_arn", keyArn)
           .addKeyValue("other_aliases", String.join(",", others))
@@ -271,19 +248,21 @@ final class StaleAliasDisposer {
     String age = Ages.format(Ages.between(fresh.lastUpdatedDate(), now));
     String reason =
         "alias of server "
-            + otherServerIdOf(aliasName)
+            + scope.naming().otherServerIdOf(aliasName).orElseThrow()
             + " not refreshed for "
             + age
             + " (stale_alias_threshold "
-            + Ages.format(settings.staleAliasThreshold())
+            + Ages.format(scope.settings().staleAliasThreshold())
             + "), so that server has stopped";
-    if (settings.mode() == DisposalMode.REPORT) {
-      log.atInfo()
+    if (scope.settings().mode() == DisposalMode.REPORT) {
+      scope
+          .log()
+          .atInfo()
           .addKeyValue("alias_name", aliasName)
           .addKeyValue("key_arn", keyArn)
           .addKeyValue("age", age)
           .addKeyValue("reason", reason)
-          .addKeyValue("disposal_mode", settings.mode().configValue())
+          .addKeyValue("disposal_mode", scope.settings().mode().configValue())
           .log(
               "Stale alias would be deleted and its key scheduled for deletion; disposal_mode is"
                   + " report, so nothing was deleted");
@@ -298,25 +277,31 @@ final class StaleAliasDisposer {
       }
       return failed(aliasName, e.getMessage());
     }
-    log.atInfo()
+    scope
+        .log()
+        .atInfo()
         .addKeyValue("alias_name", aliasName)
         .addKeyValue("key_arn", keyArn)
         .addKeyValue("age", age)
         .addKeyValue("reason", reason)
         .log("Stale alias deleted");
-    queue.offer(keyArn, reason, aliasName);
+    scope.queue().offer(keyArn, reason, aliasName);
     return Result.DELETED;
   }
 
   private void skip(String aliasName, String reason) {
-    log.atDebug()
+    scope
+        .log()
+        .atDebug()
         .addKeyValue("alias_name", aliasName)
         .addKeyValue("reason", reason)
         .log("Stale alias left alone");
   }
 
   private Result failed(String aliasName, String reason) {
-    log.atWarn()
+    scope
+        .log()
+        .atWarn()
         .addKeyValue("alias_name", aliasName)
         .addKeyValue("reason", reason)
         .log("Failed to dispose of stale alias; it is tried again at the next disposal interval");

@@ -84,5 +84,8 @@ class KeyNamingTest {
     assertTrue(ab.isOtherServerAlias(a.aliasName("x509-CA-A")));
     assertFalse(a.isOtherServerAlias("alias/SPIRE_SERVER/td/no-key-segment"));
     assertFalse(a.isOtherServerAlias("alias/SPIRE_SERVER/td//x"));
+    assertEquals(Optional.of("a/b"), a.otherServerIdOf(nested));
+    assertEquals(Optional.of("a"), ab.otherServerIdOf(a.aliasName("x509-CA-A")));
+    assertEquals(Optional.empty(), a.otherServerIdOf(a.aliasName("x509-CA-A")));
   }
 }

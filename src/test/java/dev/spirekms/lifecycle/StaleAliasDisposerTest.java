@@ -229,7 +229,8 @@ class StaleAliasDisposerTest {
         new KmsDeletionQueue(lifecycleKms, naming, settings, bed.clock, scheduler, log);
     StaleAliasDisposer disposer =
         new StaleAliasDisposer(
-            naming, lifecycleKms, queue, arn -> false, settings, bed.clock, scheduler, stop, log);
+            new CleanupScope(naming, queue, arn -> false, settings, bed.clock, scheduler, stop, log),
+            lifecycleKms);
     bed.advance(THRESHOLD.plusDays(30));
     bed.model.clearCalls();
 
