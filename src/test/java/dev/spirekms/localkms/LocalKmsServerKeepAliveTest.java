@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Requests after the first on a kept-alive connection are answered without waiting for the
- * client's delayed ACK. The server runs in a fresh JVM, as {@code demo} and the launcher run it, so
- * that no HTTP server made earlier by another test fixes the JDK's settings first.
+ * Requests after the first on a kept-alive connection are answered without waiting for the client's
+ * delayed ACK. The server runs in a fresh JVM, as {@code demo} and the launcher run it, so that no
+ * HTTP server made earlier by another test fixes the JDK's settings first.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class LocalKmsServerKeepAliveTest {
