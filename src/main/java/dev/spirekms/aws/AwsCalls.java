@@ -51,11 +51,18 @@ public final class AwsCalls {
       return call.get();
     } catch (SdkException e) {
       throw translate(action, e);
+    } catch (CredentialsUnavailableException e) {
+      throw unsigned(action, e);
     }
   }
 
   /** Narrows an SDK exception to the kinds the plugin acts on. */
   public static KmsCallException translate(String action, SdkException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof CredentialsUnavailableException missing) {
+        return unsigned(action, missing);
+      }
+    }
     if (e instanceof AwsServiceException service) {
       return fromService(action, service);
     }
@@ -65,9 +72,23 @@ public final class AwsCalls {
     }
     if (e.retryable() || isIoFailure(e)) {
       return new KmsCallException(
-          Kind.UNAVAILABLE, action, null, null, action + " could not reach AWS: " + e.getMessage(), e);
+          Kind.UNAVAILABLE,
+          action,
+          null,
+          null,
+          action + " could not reach AWS: " + e.getMessage(),
+          e);
     }
-    return new KmsCallException(Kind.OTHER, action, null, null, action + " failed: " + e.getMessage(), e);
+    return new KmsCallException(
+        Kind.OTHER, action, null, null, action + " failed: " + e.getMessage(), e);
+  }
+
+  /**
+   * The call could not be signed: a role hop has no valid session (STS unreachable or refusing).
+   */
+  private static KmsCallException unsigned(String action, CredentialsUnavailableException e) {
+    return new KmsCallException(
+        Kind.UNAVAILABLE, action, null, null, action + " was not sent: " + e.getMessage(), e);
   }
 
   private static KmsCallException fromService(String action, AwsServiceException e) {
@@ -81,9 +102,10 @@ public final class AwsCalls {
     Kind kind = kindOf(e, code);
     String message =
         switch (kind) {
-          case ACCESS_DENIED -> BAD_CREDENTIALS.contains(code)
-              ? "AWS rejected the credentials used for " + action + ": " + described
-              : "access denied to " + action + ": " + described;
+          case ACCESS_DENIED ->
+              BAD_CREDENTIALS.contains(code)
+                  ? "AWS rejected the credentials used for " + action + ": " + described
+                  : "access denied to " + action + ": " + described;
           case THROTTLED -> action + " was throttled by AWS: " + described;
           default -> action + " failed: " + described;
         };

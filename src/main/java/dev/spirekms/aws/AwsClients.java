@@ -1,5 +1,10 @@
 package dev.spirekms.aws;
 
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -7,6 +12,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.client.config.SdkAdvancedClientOption;
+import software.amazon.awssdk.core.useragent.BusinessMetricFeatureId;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -19,17 +25,18 @@ import software.amazon.awssdk.services.sts.StsClient;
  */
 public final class AwsClients implements AutoCloseable {
   private final SdkHttpClient http;
-  private final AwsCredentialsProvider credentials;
+  private final AwsCredentialsProvider source;
+  private final RoleChainCredentials chain;
   private final KmsClient kms;
   private final StsClient sts;
 
-  private AwsClients(AwsSettings settings) {
+  private AwsClients(AwsSettings settings, Clock clock) {
     this.http =
         UrlConnectionHttpClient.builder()
             .connectionTimeout(java.time.Duration.ofSeconds(3))
             .socketTimeout(AwsSettings.ATTEMPT_TIMEOUT)
             .build();
-    this.credentials =
+    this.source =
         settings
             .staticCredentials()
             .<AwsCredentialsProvider>map(
@@ -39,25 +46,53 @@ public final class AwsClients implements AutoCloseable {
             .orElseGet(() -> DefaultCredentialsProvider.builder().build());
     Region region = Region.of(settings.region());
     ClientOverrideConfiguration overrides = overrides(settings.userAgent());
+    this.chain =
+        RoleChainCredentials.build(
+            source,
+            settings.roleChain(),
+            settings.sessionName(),
+            credentials -> sts(settings, region, overrides, credentials),
+            clock);
     var kmsBuilder =
         KmsClient.builder()
             .region(region)
             .httpClient(http)
-            .credentialsProvider(credentials)
+            .credentialsProvider(chain.provider())
             .overrideConfiguration(overrides);
     settings.kmsEndpoint().ifPresent(kmsBuilder::endpointOverride);
+    if (settings.fips()) {
+      kmsBuilder.fipsEnabled(true);
+    }
     this.kms = kmsBuilder.build();
-    this.sts =
+    this.sts = sts(settings, region, overrides, chain.provider());
+  }
+
+  /** An STS client in the configured region (its regional endpoint), signed with {@code creds}. */
+  private StsClient sts(
+      AwsSettings settings,
+      Region region,
+      ClientOverrideConfiguration overrides,
+      AwsCredentialsProvider creds) {
+    var builder =
         StsClient.builder()
             .region(region)
             .httpClient(http)
-            .credentialsProvider(credentials)
-            .overrideConfiguration(overrides)
-            .build();
+            .credentialsProvider(creds)
+            .overrideConfiguration(overrides);
+    settings.stsEndpoint().ifPresent(builder::endpointOverride);
+    if (settings.fips()) {
+      builder.fipsEnabled(true);
+    }
+    return builder.build();
   }
 
   public static AwsClients create(AwsSettings settings) {
-    return new AwsClients(settings);
+    return new AwsClients(settings, Clock.systemUTC());
+  }
+
+  /** Clients whose role sessions are judged valid or expired by {@code clock}. */
+  public static AwsClients create(AwsSettings settings, Clock clock) {
+    return new AwsClients(settings, clock);
   }
 
   static ClientOverrideConfiguration overrides(String userAgent) {
@@ -77,16 +112,66 @@ public final class AwsClients implements AutoCloseable {
     return kms;
   }
 
+  /** STS signed with the credentials KMS calls use (the last hop of the role chain, if any). */
   public StsClient sts() {
     return sts;
+  }
+
+  /** The source credentials and the role chain. */
+  public RoleChainCredentials credentials() {
+    return chain;
+  }
+
+  /**
+   * Proves the credentials work before the first KMS call: assumes every hop once, then asks STS
+   * who the plugin now is. Returns that caller ARN.
+   *
+   * @throws KmsCallException naming the hop that failed, or the {@code sts:GetCallerIdentity} call
+   */
+  public String proveIdentity() {
+    chain.assumeAll();
+    return AwsCalls.call("sts:GetCallerIdentity", () -> sts.getCallerIdentity().arn());
+  }
+
+  /**
+   * Which provider of the source chain answered, e.g. {@code
+   * WebIdentityTokenFileCredentialsProvider}.
+   */
+  public Optional<String> sourceName() {
+    try {
+      return source.resolveCredentials().providerName().map(AwsClients::describeSource);
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * The SDK names a credential source by short feature codes (as it reports them in its user
+   * agent), e.g. {@code g} for environment variables; this turns them into the feature names, e.g.
+   * {@code env_vars}, or {@code env_vars_sts_web_id_token,sts_assume_role_web_id} for web identity.
+   */
+  static String describeSource(String providerName) {
+    List<String> names = new ArrayList<>();
+    for (String code : providerName.split(",")) {
+      String name = code.strip();
+      for (BusinessMetricFeatureId feature : BusinessMetricFeatureId.values()) {
+        if (feature.value().equals(name) && feature.name().startsWith("CREDENTIALS_")) {
+          name = feature.name().substring("CREDENTIALS_".length()).toLowerCase(Locale.ROOT);
+          break;
+        }
+      }
+      names.add(name);
+    }
+    return String.join(",", names);
   }
 
   @Override
   public void close() {
     kms.close();
     sts.close();
+    chain.close();
     http.close();
-    if (credentials instanceof AutoCloseable closeable) {
+    if (source instanceof AutoCloseable closeable) {
       try {
         closeable.close();
       } catch (Exception ignored) {

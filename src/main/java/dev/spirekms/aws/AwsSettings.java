@@ -2,6 +2,7 @@ package dev.spirekms.aws;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -12,12 +13,20 @@ import java.util.Optional;
  * @param kmsEndpoint a KMS endpoint to use instead of the regional one (VPC, FIPS, local)
  * @param staticCredentials access key id and secret key, when the operator configured them
  * @param userAgent product token sent with every request, e.g. {@code spire-aws-kms-keymanager/1.0}
+ * @param stsEndpoint an STS endpoint to use instead of the regional one (VPC, local)
+ * @param fips whether to use the FIPS endpoints of KMS and STS
+ * @param roleChain roles to assume in order, the first with the source credentials; may be empty
+ * @param sessionName the role session name for every hop
  */
 public record AwsSettings(
     String region,
     Optional<URI> kmsEndpoint,
     Optional<StaticCredentials> staticCredentials,
-    String userAgent) {
+    String userAgent,
+    Optional<URI> stsEndpoint,
+    boolean fips,
+    List<AssumedRole> roleChain,
+    String sessionName) {
 
   /** Whole call, retries included; well under SPIRE's 30 s KeyManager RPC deadline. */
   public static final Duration API_CALL_TIMEOUT = Duration.ofSeconds(20);
@@ -33,6 +42,18 @@ public record AwsSettings(
     Objects.requireNonNull(kmsEndpoint, "kmsEndpoint");
     Objects.requireNonNull(staticCredentials, "staticCredentials");
     Objects.requireNonNull(userAgent, "userAgent");
+    Objects.requireNonNull(stsEndpoint, "stsEndpoint");
+    roleChain = List.copyOf(roleChain);
+    Objects.requireNonNull(sessionName, "sessionName");
+  }
+
+  /** Settings with no role chain, default STS endpoint and no FIPS. */
+  public AwsSettings(
+      String region,
+      Optional<URI> kmsEndpoint,
+      Optional<StaticCredentials> staticCredentials,
+      String userAgent) {
+    this(region, kmsEndpoint, staticCredentials, userAgent, Optional.empty(), false, List.of(), "");
   }
 
   /**

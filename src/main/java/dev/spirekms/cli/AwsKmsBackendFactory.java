@@ -1,8 +1,14 @@
 package dev.spirekms.cli;
 
+import dev.spirekms.aws.AssumedRole;
+import dev.spirekms.aws.AssumedRoleHop;
 import dev.spirekms.aws.AwsClients;
 import dev.spirekms.aws.AwsSettings;
+import dev.spirekms.aws.KmsCallException;
+import dev.spirekms.aws.RoleChainCredentials;
 import dev.spirekms.config.PluginConfig;
+import dev.spirekms.config.RoleChain;
+import dev.spirekms.config.RoleHop;
 import dev.spirekms.config.ServerIdSource;
 import dev.spirekms.keys.KeyNaming;
 import dev.spirekms.keys.KeyPolicySource;
@@ -10,6 +16,8 @@ import dev.spirekms.keys.KeyStoreException;
 import dev.spirekms.keys.KeyStoreSettings;
 import dev.spirekms.keys.KmsKeyStore;
 import dev.spirekms.keys.ServerIdentity;
+import dev.spirekms.lifecycle.CredentialRefresher;
+import dev.spirekms.lifecycle.ExecutorTaskScheduler;
 import dev.spirekms.lifecycle.KeyLifecycle;
 import dev.spirekms.lifecycle.LifecycleSettings;
 import dev.spirekms.spire.Backend;
@@ -18,9 +26,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +39,7 @@ import org.slf4j.LoggerFactory;
 final class AwsKmsBackendFactory implements BackendFactory {
   private static final Logger LOG = LoggerFactory.getLogger(AwsKmsBackendFactory.class);
   private static final Duration STOP_GRACE = Duration.ofMillis(800);
+  private static final String REFRESH_THREAD = "spire-aws-kms-credentials";
 
   private final Map<String, String> environment;
   private final String userAgent;
@@ -42,28 +54,35 @@ final class AwsKmsBackendFactory implements BackendFactory {
     String serverId = serverId(config.serverIdSource());
     LOG.atDebug().addKeyValue("server_id", serverId).log("Loaded server id");
     Optional<String> policyDocument = config.keyPolicyFile().map(AwsKmsBackendFactory::readPolicy);
-    AwsClients clients =
-        AwsClients.create(
-            new AwsSettings(
-                config.region(),
-                config.endpoint(),
-                config
-                    .staticCredentials()
-                    .map(
-                        c ->
-                            new AwsSettings.StaticCredentials(
-                                c.accessKeyId(), c.secretAccessKey())),
-                userAgent));
+    AwsClients clients = AwsClients.create(awsSettings(config, serverId));
     KeyLifecycle lifecycle = null;
+    CredentialRefresher refresher = null;
     try {
+      Optional<String> caller = proveCredentials(config, clients);
+      if (caller.isPresent()) {
+        refresher =
+            CredentialRefresher.start(
+                clients.credentials().hops(),
+                ExecutorTaskScheduler.create(REFRESH_THREAD),
+                Clock.systemUTC());
+      }
       KeyNaming naming = new KeyNaming(config.trustDomain(), serverId);
+      // The default policy names the role KMS calls are made as: the chain's last role (its ARN
+      // carries the IAM path, which an assumed-role ARN does not), else the web identity's role.
+      List<RoleHop> hops = config.roleChain().hops();
+      Optional<String> knownRoleArn =
+          hops.isEmpty()
+              ? Optional.ofNullable(environment.get("AWS_ROLE_ARN"))
+              : Optional.of(hops.get(hops.size() - 1).roleArn());
       KeyPolicySource policy =
           policyDocument
               .map(KeyPolicySource::fixed)
               .orElseGet(
                   () ->
-                      KeyPolicySource.forCallerRole(
-                          clients.sts(), Optional.ofNullable(environment.get("AWS_ROLE_ARN"))));
+                      caller
+                          .map(arn -> KeyPolicySource.forKnownCaller(arn, knownRoleArn))
+                          .orElseGet(
+                              () -> KeyPolicySource.forCallerRole(clients.sts(), knownRoleArn)));
       lifecycle =
           KeyLifecycle.create(
               clients.kms(),
@@ -79,14 +98,76 @@ final class AwsKmsBackendFactory implements BackendFactory {
               new KeyStoreSettings(naming, policy, config.keyTags(), config.startupConcurrency()),
               lifecycle.deletionQueue());
       lifecycle.start(store);
-      return new AwsKmsBackend(store, lifecycle, clients);
+      return new AwsKmsBackend(store, lifecycle, refresher, clients);
     } catch (RuntimeException e) {
       if (lifecycle != null) {
         lifecycle.close();
       }
+      if (refresher != null) {
+        refresher.close();
+      }
       clients.close();
       throw e;
     }
+  }
+
+  private AwsSettings awsSettings(PluginConfig config, String serverId) {
+    List<AssumedRole> roles =
+        config.roleChain().hops().stream()
+            .map(hop -> new AssumedRole(hop.roleArn(), hop.externalId(), hop.duration()))
+            .toList();
+    return new AwsSettings(
+        config.region(),
+        config.endpoint(),
+        config
+            .staticCredentials()
+            .map(c -> new AwsSettings.StaticCredentials(c.accessKeyId(), c.secretAccessKey())),
+        userAgent,
+        config.stsEndpoint(),
+        config.useFipsEndpoint(),
+        roles,
+        config.roleChain().sessionName(serverId));
+  }
+
+  /**
+   * With a role chain: assumes each hop once and asks STS who the plugin is, so a broken trust
+   * policy or an unreachable STS fails Configure now, not at the first rotation; then keeps the
+   * sessions renewed. Logs where the credentials come from either way. Returns the caller ARN when
+   * the chain was proven.
+   */
+  private static Optional<String> proveCredentials(PluginConfig config, AwsClients clients) {
+    RoleChainCredentials chain = clients.credentials();
+    if (chain.hops().isEmpty()) {
+      LOG.atInfo()
+          .addKeyValue("credential_source", clients.sourceName().orElse("not resolved yet"))
+          .log("AWS credentials ready");
+      return Optional.empty();
+    }
+    String caller;
+    try {
+      caller = clients.proveIdentity();
+    } catch (KmsCallException e) {
+      throw KeyStoreException.fromCall("the AWS role chain could not be assumed", e);
+    }
+    for (AssumedRoleHop hop : chain.hops()) {
+      LOG.atDebug()
+          .addKeyValue("role_hop", hop.number())
+          .addKeyValue("role_arn", hop.roleArn())
+          .addKeyValue("expires_at", hop.expiration().map(Object::toString).orElse("unknown"))
+          .log("Role assumed");
+    }
+    RoleChain roles = config.roleChain();
+    LOG.atInfo()
+        .addKeyValue("credential_source", clients.sourceName().orElse("unknown"))
+        .addKeyValue(
+            "role_chain",
+            roles.hops().stream().map(RoleHop::roleArn).collect(Collectors.joining(",")))
+        .addKeyValue(
+            "external_id",
+            roles.hops().stream().anyMatch(h -> h.externalId().isPresent()) ? "set" : "none")
+        .addKeyValue("caller_arn", caller)
+        .log("AWS credentials ready");
+    return Optional.of(caller);
   }
 
   private static String serverId(ServerIdSource source) {
@@ -112,12 +193,18 @@ final class AwsKmsBackendFactory implements BackendFactory {
   private static final class AwsKmsBackend implements Backend {
     private final KmsKeyStore store;
     private final KeyLifecycle lifecycle;
+    private final CredentialRefresher refresher;
     private final AwsClients clients;
     private boolean closed;
 
-    AwsKmsBackend(KmsKeyStore store, KeyLifecycle lifecycle, AwsClients clients) {
+    AwsKmsBackend(
+        KmsKeyStore store,
+        KeyLifecycle lifecycle,
+        CredentialRefresher refresher,
+        AwsClients clients) {
       this.store = store;
       this.lifecycle = lifecycle;
+      this.refresher = refresher;
       this.clients = clients;
     }
 
@@ -136,6 +223,9 @@ final class AwsKmsBackendFactory implements BackendFactory {
       // a deletion under way gets a moment to finish before its client goes; SPIRE allows the
       // whole shutdown 2 s
       lifecycle.awaitStopped(STOP_GRACE);
+      if (refresher != null) {
+        refresher.close();
+      }
       clients.close();
     }
   }

@@ -2,6 +2,7 @@ package dev.spirekms.config;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,9 +16,10 @@ import java.util.Optional;
  *
  * <p>Values are read as leniently as Go's {@code hcl.Decode} reads upstream's configuration: string
  * settings take a string, heredoc or number (as its text); integer settings take an integer or a
- * string holding one; booleans take only {@code true} or {@code false}. Unknown keys are warned
- * about and ignored. Key names match regardless of case, as in Go's decoder, with a warning when
- * the case differs.
+ * string holding one; booleans take only {@code true} or {@code false}; {@code assume_role_arn} and
+ * {@code assume_role_external_id} take a string or a list of strings. Unknown keys are warned about
+ * and ignored. Key names match regardless of case, as in Go's decoder, with a warning when the case
+ * differs.
  */
 public final class ConfigLoader {
 
@@ -35,6 +37,12 @@ public final class ConfigLoader {
   static final String DISPOSAL_MODE = "disposal_mode";
   static final String ENABLE_TAG_BASED_KEY_DISCOVERY = "enable_tag_based_key_discovery";
   static final String KEY_METADATA_FILE = "key_metadata_file";
+  static final String ASSUME_ROLE_ARN = RoleChainRules.ROLE_ARN;
+  static final String ASSUME_ROLE_EXTERNAL_ID = RoleChainRules.EXTERNAL_ID;
+  static final String ASSUME_ROLE_SESSION_NAME = RoleChainRules.SESSION_NAME;
+  static final String ASSUME_ROLE_DURATION = RoleChainRules.DURATION;
+  static final String STS_ENDPOINT = "sts_endpoint";
+  static final String USE_FIPS_ENDPOINT = "use_fips_endpoint";
 
   private static final List<String> KNOWN_KEYS =
       List.of(
@@ -51,7 +59,13 @@ public final class ConfigLoader {
           STALE_ALIAS_THRESHOLD,
           DISPOSAL_MODE,
           ENABLE_TAG_BASED_KEY_DISCOVERY,
-          KEY_METADATA_FILE);
+          KEY_METADATA_FILE,
+          ASSUME_ROLE_ARN,
+          ASSUME_ROLE_EXTERNAL_ID,
+          ASSUME_ROLE_SESSION_NAME,
+          ASSUME_ROLE_DURATION,
+          STS_ENDPOINT,
+          USE_FIPS_ENDPOINT);
 
   private static final String REDACTED = "[redacted]";
   // Shorter values are not searched for in messages: they would blot out ordinary words.
@@ -140,6 +154,12 @@ public final class ConfigLoader {
       case DISPOSAL_MODE -> string(key, value).ifPresent(this::disposalMode);
       case ENABLE_TAG_BASED_KEY_DISCOVERY ->
           bool(key, value).ifPresent(builder::tagBasedKeyDiscovery);
+      case ASSUME_ROLE_ARN -> stringOrList(key, value).ifPresent(builder::roleArns);
+      case ASSUME_ROLE_EXTERNAL_ID -> stringOrList(key, value).ifPresent(builder::externalIds);
+      case ASSUME_ROLE_SESSION_NAME -> string(key, value).ifPresent(builder::assumeRoleSessionName);
+      case ASSUME_ROLE_DURATION -> string(key, value).ifPresent(this::assumeRoleDuration);
+      case STS_ENDPOINT -> string(key, value).ifPresent(builder::stsEndpoint);
+      case USE_FIPS_ENDPOINT -> bool(key, value).ifPresent(builder::useFipsEndpoint);
       case KEY_METADATA_FILE ->
           warnings.add(
               "key_metadata_file was removed in SPIRE 1.10 and is ignored: key_identifier_file"
@@ -167,6 +187,15 @@ public final class ConfigLoader {
     }
   }
 
+  private void assumeRoleDuration(String text) {
+    Optional<Duration> duration = GoDuration.parse(text);
+    if (duration.isPresent()) {
+      builder.assumeRoleDuration(duration.get());
+    } else {
+      rejected(ASSUME_ROLE_DURATION, "assume_role_duration is not a valid duration: " + text);
+    }
+  }
+
   private void disposalMode(String text) {
     Optional<DisposalMode> mode = DisposalMode.fromConfigValue(text);
     if (mode.isPresent()) {
@@ -183,6 +212,37 @@ public final class ConfigLoader {
       rejected(key, key + " must be a string");
     }
     return text;
+  }
+
+  /**
+   * A string (read as {@link #string} reads one) or a list of them; an empty string or list is not
+   * set. A list entry of another type is reported by its index.
+   */
+  private Optional<StringOrList> stringOrList(String key, Object value) {
+    Optional<String> one = asString(value);
+    if (one.isPresent()) {
+      return Optional.of(StringOrList.one(one.get()));
+    }
+    if (!(value instanceof List<?> list)) {
+      rejected(key, key + " must be a string or a list of strings");
+      return Optional.empty();
+    }
+    List<String> strings = new ArrayList<>(list.size());
+    boolean ok = true;
+    for (int i = 0; i < list.size(); i++) {
+      Optional<String> text = asString(list.get(i));
+      if (text.isPresent()) {
+        strings.add(text.get());
+      } else {
+        ok = false;
+        errors.add(key + "[" + i + "] must be a string");
+      }
+    }
+    if (!ok) {
+      builder.rejected(key);
+      return Optional.empty();
+    }
+    return Optional.of(StringOrList.of(strings));
   }
 
   private static Optional<String> asString(Object value) {
@@ -255,10 +315,17 @@ public final class ConfigLoader {
     values.forEach(
         (key, value) -> {
           String canonical = canonicalKey(key);
-          if (canonical.equals(SECRET_ACCESS_KEY) || canonical.equals(ACCESS_KEY_ID)) {
-            asString(value).filter(s -> s.length() >= MIN_REDACTED_LENGTH).ifPresent(secrets::add);
+          if (canonical.equals(SECRET_ACCESS_KEY)
+              || canonical.equals(ACCESS_KEY_ID)
+              || canonical.equals(ASSUME_ROLE_EXTERNAL_ID)) {
+            List<?> items = value instanceof List<?> list ? list : List.of(value);
+            for (Object item : items) {
+              asString(item).filter(s -> s.length() >= MIN_REDACTED_LENGTH).ifPresent(secrets::add);
+            }
           }
         });
+    // Longest first, so a secret that contains another is replaced whole.
+    secrets.sort(Comparator.comparingInt(String::length).reversed());
     return secrets;
   }
 

@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
-/** The rules for {@code endpoint}: an absolute http or https URL naming a host. */
+/**
+ * The rules for {@code endpoint} and {@code sts_endpoint}: an absolute http or https URL naming a
+ * host.
+ */
 final class EndpointRules {
 
   private static final Pattern IPV4_LOOPBACK =
@@ -17,12 +20,16 @@ final class EndpointRules {
   private EndpointRules() {}
 
   /**
-   * Checks {@code endpoint}, adding its problems to {@code errors} and {@code warnings}.
+   * Checks the endpoint setting {@code key}, adding its problems to {@code errors} and {@code
+   * warnings}.
    *
+   * @param key the setting's name, which messages start with
+   * @param service the AWS service the endpoint serves, for messages: {@code KMS}, {@code STS}
    * @return the endpoint as a URI, or {@code null} when it is not valid
    */
-  static URI check(String endpoint, List<String> errors, List<String> warnings) {
-    String invalid = "endpoint must be an absolute http or https URL: " + endpoint;
+  static URI check(
+      String key, String service, String endpoint, List<String> errors, List<String> warnings) {
+    String invalid = key + " must be an absolute http or https URL: " + endpoint;
     URI uri;
     try {
       uri = new URI(endpoint);
@@ -32,7 +39,7 @@ final class EndpointRules {
     }
     if (uri.getRawUserInfo() != null) {
       // The value is not repeated: user information may hold a password.
-      errors.add("endpoint must not contain user information");
+      errors.add(key + " must not contain user information");
       return null;
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
@@ -46,10 +53,12 @@ final class EndpointRules {
     }
     if (scheme.equals("http") && !isLoopback(uri.getHost())) {
       warnings.add(
-          "endpoint "
+          key
+              + " "
               + GoQuote.quote(endpoint)
-              + " uses plain http to a host that is not loopback: requests to KMS travel"
-              + " unencrypted");
+              + " uses plain http to a host that is not loopback: requests to "
+              + service
+              + " travel unencrypted");
     }
     return uri;
   }

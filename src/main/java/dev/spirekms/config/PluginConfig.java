@@ -1,7 +1,6 @@
 package dev.spirekms.config;
 
 import java.net.URI;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,8 +42,11 @@ public final class PluginConfig {
   private final int keyDeletionPendingWindowDays;
   private final Duration staleAliasThreshold;
   private final DisposalMode disposalMode;
+  private final RoleChain roleChain;
+  private final URI stsEndpoint;
+  private final boolean useFipsEndpoint;
 
-  private PluginConfig(
+  PluginConfig(
       String trustDomain,
       String region,
       StaticCredentials staticCredentials,
@@ -55,7 +57,10 @@ public final class PluginConfig {
       int startupConcurrency,
       int keyDeletionPendingWindowDays,
       Duration staleAliasThreshold,
-      DisposalMode disposalMode) {
+      DisposalMode disposalMode,
+      RoleChain roleChain,
+      URI stsEndpoint,
+      boolean useFipsEndpoint) {
     this.trustDomain = trustDomain;
     this.region = region;
     this.staticCredentials = staticCredentials;
@@ -67,6 +72,9 @@ public final class PluginConfig {
     this.keyDeletionPendingWindowDays = keyDeletionPendingWindowDays;
     this.staleAliasThreshold = staleAliasThreshold;
     this.disposalMode = disposalMode;
+    this.roleChain = roleChain;
+    this.stsEndpoint = stsEndpoint;
+    this.useFipsEndpoint = useFipsEndpoint;
   }
 
   public static Builder builder() {
@@ -85,7 +93,10 @@ public final class PluginConfig {
             .startupConcurrency(startupConcurrency)
             .keyDeletionPendingWindowDays(keyDeletionPendingWindowDays)
             .staleAliasThreshold(staleAliasThreshold)
-            .disposalMode(disposalMode);
+            .disposalMode(disposalMode)
+            .stsEndpoint(stsEndpoint == null ? null : stsEndpoint.toString())
+            .useFipsEndpoint(useFipsEndpoint);
+    RoleChainRules.copyTo(roleChain, b);
     if (staticCredentials != null) {
       b.accessKeyId(staticCredentials.accessKeyId());
       b.secretAccessKey(staticCredentials.secretAccessKey());
@@ -171,29 +182,28 @@ public final class PluginConfig {
     return disposalMode;
   }
 
+  /** The roles to assume before calling KMS; {@link RoleChain#none()} when none is configured. */
+  public RoleChain roleChain() {
+    return roleChain;
+  }
+
+  /** An STS endpoint to use instead of the region's default. */
+  public Optional<URI> stsEndpoint() {
+    return Optional.ofNullable(stsEndpoint);
+  }
+
+  /** Whether to use the region's FIPS endpoints of KMS and STS. */
+  public boolean useFipsEndpoint() {
+    return useFipsEndpoint;
+  }
+
   /**
    * The effective settings for an Info log line, as field name to value, in a fixed order. Secrets
-   * are never included: {@code access_key_id} shows only {@code set} or {@code unset}.
+   * are never included: {@code access_key_id} and {@code assume_role_external_id} show only whether
+   * they are set.
    */
   public Map<String, String> summary() {
-    Map<String, String> s = new LinkedHashMap<>();
-    s.put("trust_domain", trustDomain);
-    s.put("region", region);
-    s.put("credentials", staticCredentials == null ? "default chain" : "static");
-    s.put("access_key_id", staticCredentials == null ? "unset" : "set");
-    if (serverIdSource instanceof ServerIdSource.FromFile file) {
-      s.put("key_identifier_file", file.path().toString());
-    } else if (serverIdSource instanceof ServerIdSource.FromValue value) {
-      s.put("key_identifier_value", value.value());
-    }
-    s.put("key_policy_file", keyPolicyFile == null ? "default policy" : keyPolicyFile.toString());
-    s.put("key_tags", keyTags.isEmpty() ? "none" : String.join(",", keyTags.keySet()));
-    s.put("endpoint", endpoint == null ? "default" : endpoint.toString());
-    s.put("startup_concurrency", Integer.toString(startupConcurrency));
-    s.put("key_deletion_pending_window_days", Integer.toString(keyDeletionPendingWindowDays));
-    s.put("stale_alias_threshold", GoDuration.format(staleAliasThreshold));
-    s.put("disposal_mode", disposalMode.configValue());
-    return Collections.unmodifiableMap(s);
+    return ConfigSummary.of(this);
   }
 
   @Override
@@ -217,7 +227,10 @@ public final class PluginConfig {
         && startupConcurrency == other.startupConcurrency
         && keyDeletionPendingWindowDays == other.keyDeletionPendingWindowDays
         && staleAliasThreshold.equals(other.staleAliasThreshold)
-        && disposalMode == other.disposalMode;
+        && disposalMode == other.disposalMode
+        && roleChain.equals(other.roleChain)
+        && Objects.equals(stsEndpoint, other.stsEndpoint)
+        && useFipsEndpoint == other.useFipsEndpoint;
   }
 
   @Override
@@ -233,7 +246,10 @@ public final class PluginConfig {
         startupConcurrency,
         keyDeletionPendingWindowDays,
         staleAliasThreshold,
-        disposalMode);
+        disposalMode,
+        roleChain,
+        stsEndpoint,
+        useFipsEndpoint);
   }
 
   /**
@@ -242,22 +258,29 @@ public final class PluginConfig {
    */
   public static final class Builder {
 
-    private String trustDomain = "";
-    private String region;
-    private String accessKeyId;
-    private String secretAccessKey;
-    private String keyIdentifierFile;
-    private String keyIdentifierValue;
-    private String keyPolicyFile;
-    private Map<String, String> keyTags = Map.of();
-    private String endpoint;
-    private int startupConcurrency = DEFAULT_STARTUP_CONCURRENCY;
-    private int keyDeletionPendingWindowDays = DEFAULT_KEY_DELETION_PENDING_WINDOW_DAYS;
-    private Duration staleAliasThreshold = DEFAULT_STALE_ALIAS_THRESHOLD;
-    private DisposalMode disposalMode = DEFAULT_DISPOSAL_MODE;
-    private boolean tagBasedKeyDiscovery;
+    // Package-private: ConfigChecks reads them.
+    String trustDomain = "";
+    String region;
+    String accessKeyId;
+    String secretAccessKey;
+    String keyIdentifierFile;
+    String keyIdentifierValue;
+    String keyPolicyFile;
+    Map<String, String> keyTags = Map.of();
+    String endpoint;
+    int startupConcurrency = DEFAULT_STARTUP_CONCURRENCY;
+    int keyDeletionPendingWindowDays = DEFAULT_KEY_DELETION_PENDING_WINDOW_DAYS;
+    Duration staleAliasThreshold = DEFAULT_STALE_ALIAS_THRESHOLD;
+    DisposalMode disposalMode = DEFAULT_DISPOSAL_MODE;
+    boolean tagBasedKeyDiscovery;
+    StringOrList assumeRoleArns = StringOrList.NONE;
+    StringOrList assumeRoleExternalIds = StringOrList.NONE;
+    String assumeRoleSessionName;
+    Duration assumeRoleDuration;
+    String stsEndpoint;
+    boolean useFipsEndpoint;
     // Keys whose text had the wrong type: already reported, so not reported again as missing.
-    private final Set<String> rejectedKeys = new HashSet<>();
+    final Set<String> rejectedKeys = new HashSet<>();
 
     private Builder() {}
 
@@ -334,6 +357,60 @@ public final class PluginConfig {
       return this;
     }
 
+    /** {@code assume_role_arn}: the roles to assume, in order; empty or {@code null} for none. */
+    public Builder assumeRoleArns(List<String> roleArns) {
+      this.assumeRoleArns = StringOrList.of(roleArns);
+      return this;
+    }
+
+    /** {@code assume_role_arn} in the form it was written: for messages naming list positions. */
+    Builder roleArns(StringOrList roleArns) {
+      this.assumeRoleArns = Objects.requireNonNull(roleArns);
+      return this;
+    }
+
+    /**
+     * {@code assume_role_external_id} as a list: one entry per role, {@code ""} for a role without
+     * an external id.
+     */
+    public Builder assumeRoleExternalIds(List<String> externalIds) {
+      this.assumeRoleExternalIds = StringOrList.of(externalIds);
+      return this;
+    }
+
+    /** {@code assume_role_external_id} as a string: the same external id for every role. */
+    public Builder assumeRoleExternalId(String externalId) {
+      this.assumeRoleExternalIds = StringOrList.one(externalId);
+      return this;
+    }
+
+    Builder externalIds(StringOrList externalIds) {
+      this.assumeRoleExternalIds = Objects.requireNonNull(externalIds);
+      return this;
+    }
+
+    /** {@code assume_role_session_name}; unset means derived from the server id. */
+    public Builder assumeRoleSessionName(String sessionName) {
+      this.assumeRoleSessionName = emptyToNull(sessionName);
+      return this;
+    }
+
+    /** {@code assume_role_duration}; {@code null} means the default, one hour. */
+    public Builder assumeRoleDuration(Duration duration) {
+      this.assumeRoleDuration = duration;
+      return this;
+    }
+
+    public Builder stsEndpoint(String stsEndpoint) {
+      this.stsEndpoint = emptyToNull(stsEndpoint);
+      return this;
+    }
+
+    public Builder useFipsEndpoint(boolean useFipsEndpoint) {
+      this.useFipsEndpoint = useFipsEndpoint;
+      return this;
+    }
+
     Builder rejected(String key) {
       rejectedKeys.add(key);
       return this;
@@ -354,142 +431,7 @@ public final class PluginConfig {
 
     /** The checks, with core-configuration errors kept apart so they can be listed first. */
     Checked check() {
-      List<String> core = new ArrayList<>();
-      List<String> errors = new ArrayList<>();
-      List<String> warnings = new ArrayList<>();
-
-      boolean trustDomainValid = checkTrustDomain(core, warnings);
-      if (region == null && !rejectedKeys.contains("region")) {
-        errors.add("configuration is missing a region");
-      }
-      if ((accessKeyId == null) != (secretAccessKey == null)) {
-        errors.add("access_key_id and secret_access_key must be set together");
-      } else if (accessKeyId != null) {
-        warnings.add(
-            "access_key_id and secret_access_key are set: static credentials are discouraged;"
-                + " prefer the default AWS credential chain (instance profile, IRSA, environment)");
-      }
-      Path identifierPath = checkKeyIdentifier(errors, trustDomainValid);
-      Path policyPath = toPath("key_policy_file", keyPolicyFile, errors);
-      errors.addAll(KeyTagRules.problems(keyTags));
-      URI endpointUri = endpoint == null ? null : EndpointRules.check(endpoint, errors, warnings);
-      if (startupConcurrency < MIN_STARTUP_CONCURRENCY
-          || startupConcurrency > MAX_STARTUP_CONCURRENCY) {
-        errors.add(
-            "startup_concurrency must be between "
-                + MIN_STARTUP_CONCURRENCY
-                + " and "
-                + MAX_STARTUP_CONCURRENCY);
-      }
-      if (keyDeletionPendingWindowDays < MIN_KEY_DELETION_PENDING_WINDOW_DAYS
-          || keyDeletionPendingWindowDays > MAX_KEY_DELETION_PENDING_WINDOW_DAYS) {
-        errors.add(
-            "key_deletion_pending_window_days must be between "
-                + MIN_KEY_DELETION_PENDING_WINDOW_DAYS
-                + " and "
-                + MAX_KEY_DELETION_PENDING_WINDOW_DAYS);
-      }
-      if (staleAliasThreshold.compareTo(MIN_STALE_ALIAS_THRESHOLD) < 0) {
-        errors.add("stale_alias_threshold must be at least 24h");
-      }
-      if (tagBasedKeyDiscovery) {
-        errors.add(
-            "enable_tag_based_key_discovery is not supported by this plugin; keys are discovered"
-                + " through their aliases");
-      }
-
-      PluginConfig config = null;
-      // A rejected key was reported by the loader; without its value there is no configuration.
-      if (core.isEmpty() && errors.isEmpty() && rejectedKeys.isEmpty()) {
-        ServerIdSource source =
-            identifierPath != null
-                ? new ServerIdSource.FromFile(identifierPath)
-                : new ServerIdSource.FromValue(keyIdentifierValue);
-        config =
-            new PluginConfig(
-                trustDomain,
-                region,
-                accessKeyId == null ? null : new StaticCredentials(accessKeyId, secretAccessKey),
-                source,
-                policyPath,
-                keyTags,
-                endpointUri,
-                startupConcurrency,
-                keyDeletionPendingWindowDays,
-                staleAliasThreshold,
-                disposalMode);
-      }
-      return new Checked(core, errors, warnings, config);
-    }
-
-    private boolean checkTrustDomain(List<String> core, List<String> warnings) {
-      if (trustDomain.isEmpty()) {
-        core.add("server core configuration must contain trust_domain");
-        return false;
-      }
-      Optional<String> problem = TrustDomainRules.problem(trustDomain);
-      if (problem.isPresent()) {
-        core.add("server core configuration trust_domain is malformed: " + problem.get());
-        return false;
-      }
-      if (trustDomain.indexOf('_') >= 0) {
-        String sanitized = TrustDomainRules.sanitize(trustDomain);
-        warnings.add(
-            "trust domain "
-                + GoQuote.quote(trustDomain)
-                + " contains '_': its KMS names collide with those of "
-                + GoQuote.quote(trustDomain.replace('_', '.'))
-                + " (both sanitise to "
-                + GoQuote.quote(sanitized)
-                + ")");
-      }
-      return true;
-    }
-
-    /** Checks the server id settings; returns the file's path when the id comes from a file. */
-    private Path checkKeyIdentifier(List<String> errors, boolean trustDomainValid) {
-      boolean fileRejected = rejectedKeys.contains("key_identifier_file");
-      boolean valueRejected = rejectedKeys.contains("key_identifier_value");
-      if (keyIdentifierFile == null && keyIdentifierValue == null) {
-        if (!fileRejected && !valueRejected) {
-          errors.add("configuration requires a key identifier file or a key identifier value");
-        }
-        return null;
-      }
-      if (keyIdentifierFile != null && keyIdentifierValue != null) {
-        errors.add(
-            "configuration can't have a key identifier file and a key identifier value at the same"
-                + " time");
-        return null;
-      }
-      String sanitized = TrustDomainRules.sanitize(trustDomain);
-      if (keyIdentifierFile != null) {
-        Path path = toPath("key_identifier_file", keyIdentifierFile, errors);
-        if (trustDomainValid) {
-          ServerIdRules.aliasLengthProblem(sanitized, ServerIdRules.FILE_SERVER_ID_LENGTH, true)
-              .ifPresent(errors::add);
-        }
-        return path;
-      }
-      List<String> valueProblems = ServerIdRules.valueProblems(keyIdentifierValue);
-      errors.addAll(valueProblems);
-      if (trustDomainValid && valueProblems.isEmpty()) {
-        ServerIdRules.aliasLengthProblem(sanitized, keyIdentifierValue.length(), false)
-            .ifPresent(errors::add);
-      }
-      return null;
-    }
-
-    private static Path toPath(String key, String value, List<String> errors) {
-      if (value == null) {
-        return null;
-      }
-      try {
-        return Path.of(value);
-      } catch (InvalidPathException e) {
-        errors.add(key + " is not a valid path: " + e.getReason());
-        return null;
-      }
+      return new ConfigChecks(this).run();
     }
 
     private static String emptyToNull(String s) {

@@ -6,6 +6,7 @@ import dev.spirekms.aws.AwsCalls;
 import dev.spirekms.aws.KmsCallException;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sts.StsClient;
@@ -28,23 +29,33 @@ public abstract class KeyPolicySource {
   }
 
   /**
-   * upstream aws_kms's default policy: full access for the role the server runs as, read access
-   * for the account; built once from STS GetCallerIdentity.
+   * upstream aws_kms's default policy: full access for the role the server runs as, read access for
+   * the account; built once from STS GetCallerIdentity.
    *
    * @param knownRoleArn the server's role ARN when it is known ({@code AWS_ROLE_ARN}, set for web
    *     identity): its IAM path is kept, which an assumed-role ARN does not carry
    */
   public static KeyPolicySource forCallerRole(StsClient sts, Optional<String> knownRoleArn) {
-    return new CallerRolePolicy(sts, knownRoleArn);
+    return new CallerRolePolicy(
+        () -> AwsCalls.call("sts:GetCallerIdentity", () -> sts.getCallerIdentity().arn()),
+        knownRoleArn);
+  }
+
+  /**
+   * The same default policy for a caller already known, e.g. from the role chain's identity check
+   * at Configure, so no further STS call is made.
+   */
+  public static KeyPolicySource forKnownCaller(String callerArn, Optional<String> knownRoleArn) {
+    return new CallerRolePolicy(() -> callerArn, knownRoleArn);
   }
 
   private static final class CallerRolePolicy extends KeyPolicySource {
-    private final StsClient sts;
+    private final Supplier<String> caller;
     private final Optional<String> knownRoleArn;
     private final AtomicReference<String> built = new AtomicReference<>();
 
-    CallerRolePolicy(StsClient sts, Optional<String> knownRoleArn) {
-      this.sts = sts;
+    CallerRolePolicy(Supplier<String> caller, Optional<String> knownRoleArn) {
+      this.caller = caller;
       this.knownRoleArn = knownRoleArn;
     }
 
@@ -56,7 +67,7 @@ public abstract class KeyPolicySource {
       }
       String callerArn;
       try {
-        callerArn = AwsCalls.call("sts:GetCallerIdentity", () -> sts.getCallerIdentity().arn());
+        callerArn = caller.get();
       } catch (KmsCallException e) {
         throw KeyStoreException.fromCall("unable to create policy: cannot get caller identity", e);
       }
@@ -80,7 +91,8 @@ public abstract class KeyPolicySource {
       policy.addProperty("Version", "2012-10-17");
       JsonArray statements = new JsonArray();
       statements.add(
-          statement("Allow full access to the SPIRE Server role", role.roleArn(), actions("kms:*")));
+          statement(
+              "Allow full access to the SPIRE Server role", role.roleArn(), actions("kms:*")));
       statements.add(
           statement(
               "Allow KMS console to display the key and policy",

@@ -13,6 +13,9 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -20,6 +23,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 
@@ -41,6 +46,10 @@ public final class LocalKmsServer implements AutoCloseable {
   private static final String CONTENT_TYPE = "application/x-amz-json-1.1";
   private static final int MAX_BODY_BYTES = 1 << 20;
   private static final Duration MAX_STALL = Duration.ofMinutes(5);
+  static final int SIGNED_BY_CAPACITY = 1000;
+  // SigV4: Authorization: AWS4-HMAC-SHA256 Credential=<access key
+  // id>/<date>/<region>/kms/aws4_request, ...
+  private static final Pattern CREDENTIAL = Pattern.compile("Credential=([^/,\\s]+)/");
 
   /**
    * The JDK's HTTP server writes a response's headers and body as two segments; with Nagle's
@@ -61,6 +70,7 @@ public final class LocalKmsServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor;
   private final CountDownLatch closed = new CountDownLatch(1);
+  private final Deque<String> signedBy = new ArrayDeque<>();
 
   private LocalKmsServer(KmsModel model, int port) throws IOException {
     this.model = model;
@@ -173,6 +183,28 @@ public final class LocalKmsServer implements AutoCloseable {
     return model;
   }
 
+  /**
+   * The access key id each request was signed with (from its SigV4 {@code Authorization} header,
+   * {@code ""} when unsigned), oldest first; the last {@value #SIGNED_BY_CAPACITY} are kept. The
+   * signature itself is never checked.
+   */
+  public List<String> signingAccessKeyIds() {
+    synchronized (signedBy) {
+      return List.copyOf(signedBy);
+    }
+  }
+
+  private void recordSigner(HttpExchange exchange) {
+    String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+    Matcher credential = CREDENTIAL.matcher(authorization == null ? "" : authorization);
+    synchronized (signedBy) {
+      if (signedBy.size() == SIGNED_BY_CAPACITY) {
+        signedBy.removeFirst();
+      }
+      signedBy.addLast(credential.find() ? credential.group(1) : "");
+    }
+  }
+
   /** Stops serving; requests held by a timeout fault are dropped without an answer. */
   @Override
   public void close() {
@@ -187,6 +219,7 @@ public final class LocalKmsServer implements AutoCloseable {
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
+      recordSigner(exchange);
       try {
         if (!"POST".equals(exchange.getRequestMethod())
             || !"/".equals(exchange.getRequestURI().getPath())) {

@@ -537,12 +537,12 @@ class ConfigLoaderTest {
 
   @Test
   void unknownKeysAreWarnedAboutAndIgnored() {
-    ConfigResult r = load(BASE + "regoin = \"x\"\n\"assume_role_arn\" = \"y\"");
+    ConfigResult r = load(BASE + "regoin = \"x\"\n\"role_arn\" = \"y\"");
     assertTrue(r.isValid());
     assertEquals(
         List.of(
             "unknown configuration key \"regoin\" is ignored",
-            "unknown configuration key \"assume_role_arn\" is ignored"),
+            "unknown configuration key \"role_arn\" is ignored"),
         r.warnings());
   }
 

@@ -215,9 +215,10 @@ public final class GoPluginHost implements AutoCloseable {
       return this;
     }
 
-    /** Removes an environment variable inherited from this process. */
+    /** Removes an environment variable inherited from this process or added with {@link #env}. */
     public Builder removeEnv(String name) {
       removedEnv.add(name);
+      extraEnv.remove(name);
       return this;
     }
 
