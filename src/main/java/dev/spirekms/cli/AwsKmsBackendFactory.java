@@ -131,9 +131,10 @@ final class AwsKmsBackendFactory implements BackendFactory {
 
   /**
    * With a role chain: assumes each hop once and asks STS who the plugin is, so a broken trust
-   * policy or an unreachable STS fails Configure now, not at the first rotation; then keeps the
-   * sessions renewed. Logs where the credentials come from either way. Returns the caller ARN when
-   * the chain was proven.
+   * policy or an unreachable STS fails Configure now, not at the first rotation. Logs where the
+   * credentials come from either way.
+   *
+   * @return the caller ARN when a chain was proven; empty without a chain
    */
   private static Optional<String> proveCredentials(PluginConfig config, AwsClients clients) {
     RoleChainCredentials chain = clients.credentials();

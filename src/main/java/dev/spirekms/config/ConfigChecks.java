@@ -104,23 +104,23 @@ final class ConfigChecks {
     }
   }
 
+  private void checkRange(String key, int value, int min, int max) {
+    if (value < min || value > max) {
+      errors.add(key + " must be between " + min + " and " + max);
+    }
+  }
+
   private void checkRanges() {
-    if (b.startupConcurrency < PluginConfig.MIN_STARTUP_CONCURRENCY
-        || b.startupConcurrency > PluginConfig.MAX_STARTUP_CONCURRENCY) {
-      errors.add(
-          "startup_concurrency must be between "
-              + PluginConfig.MIN_STARTUP_CONCURRENCY
-              + " and "
-              + PluginConfig.MAX_STARTUP_CONCURRENCY);
-    }
-    if (b.keyDeletionPendingWindowDays < PluginConfig.MIN_KEY_DELETION_PENDING_WINDOW_DAYS
-        || b.keyDeletionPendingWindowDays > PluginConfig.MAX_KEY_DELETION_PENDING_WINDOW_DAYS) {
-      errors.add(
-          "key_deletion_pending_window_days must be between "
-              + PluginConfig.MIN_KEY_DELETION_PENDING_WINDOW_DAYS
-              + " and "
-              + PluginConfig.MAX_KEY_DELETION_PENDING_WINDOW_DAYS);
-    }
+    checkRange(
+        "startup_concurrency",
+        b.startupConcurrency,
+        PluginConfig.MIN_STARTUP_CONCURRENCY,
+        PluginConfig.MAX_STARTUP_CONCURRENCY);
+    checkRange(
+        "key_deletion_pending_window_days",
+        b.keyDeletionPendingWindowDays,
+        PluginConfig.MIN_KEY_DELETION_PENDING_WINDOW_DAYS,
+        PluginConfig.MAX_KEY_DELETION_PENDING_WINDOW_DAYS);
     if (b.staleAliasThreshold.compareTo(PluginConfig.MIN_STALE_ALIAS_THRESHOLD) < 0) {
       errors.add("stale_alias_threshold must be at least 24h");
     }

@@ -6,8 +6,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -98,13 +96,7 @@ final class SpireAgent implements AutoCloseable {
 
   /** {@code spire-agent <command> -socketPath <socket> <flags>}, e.g. {@code "api fetch x509"}. */
   SpireCli.Result cli(String command, String... flags) throws IOException, InterruptedException {
-    List<String> args = new ArrayList<>();
-    args.add(spire.agent().toString());
-    args.addAll(List.of(command.split(" ")));
-    args.add("-socketPath");
-    args.add(socket().toString());
-    args.addAll(List.of(flags));
-    return SpireCli.run(args, dir, Map.of());
+    return SpireCli.run(spire.agent(), command, socket(), dir, Map.of(), flags);
   }
 
   @Override

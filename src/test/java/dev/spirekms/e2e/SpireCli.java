@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +36,24 @@ final class SpireCli {
           + "\nstderr:\n"
           + stderr;
     }
+  }
+
+  /** {@code <binary> <command words> -socketPath <socket> <flags>}, e.g. {@code "bundle show"}. */
+  static Result run(
+      Path binary,
+      String command,
+      Path socket,
+      Path workDir,
+      Map<String, String> env,
+      String... flags)
+      throws IOException, InterruptedException {
+    List<String> args = new ArrayList<>();
+    args.add(binary.toString());
+    args.addAll(List.of(command.split(" ")));
+    args.add("-socketPath");
+    args.add(socket.toString());
+    args.addAll(List.of(flags));
+    return run(args, workDir, env);
   }
 
   static Result run(List<String> args, Path workDir, Map<String, String> env)

@@ -164,13 +164,7 @@ final class SpireServer implements AutoCloseable {
 
   /** {@code spire-server <command> -socketPath <socket> <flags>}, e.g. {@code "bundle show"}. */
   SpireCli.Result cli(String command, String... flags) throws IOException, InterruptedException {
-    List<String> args = new ArrayList<>();
-    args.add(spire.server().toString());
-    args.addAll(List.of(command.split(" ")));
-    args.add("-socketPath");
-    args.add(socket().toString());
-    args.addAll(List.of(flags));
-    return SpireCli.run(args, dir, env);
+    return SpireCli.run(spire.server(), command, socket(), dir, env, flags);
   }
 
   /**
