@@ -81,7 +81,11 @@ public final class AssumedRoleHop implements AwsCredentialsProvider {
     try {
       response = AwsCalls.call("sts:AssumeRole", () -> sts.assumeRole(request.build()));
     } catch (KmsCallException e) {
-      String message = describe() + ": " + e.getMessage() + hint(e.kind());
+      String message =
+          describe()
+              + ": "
+              + e.getMessage()
+              + (e.getMessage().contains("DurationSeconds") ? durationHint() : hint(e.kind()));
       lastFailure = e.getMessage();
       throw new KmsCallException(
           e.kind(), e.action(), e.errorCode().orElse(null), e.requestId().orElse(null), message, e);
@@ -122,6 +126,15 @@ public final class AssumedRoleHop implements AwsCredentialsProvider {
     } catch (DateTimeParseException e) {
       return Optional.empty();
     }
+  }
+
+  /** STS refused the session length: a chained session (from a role's credentials) caps at 1h. */
+  private String durationHint() {
+    return number == 1
+        ? "; when the source credentials are themselves a role session (IRSA, Pod Identity, ECS,"
+            + " an instance profile), AWS caps the first hop at 1h too: set assume_role_duration to"
+            + " 1h or less, or raise the role's maximum session duration"
+        : "; AWS caps a role-chained session at 1h";
   }
 
   private String hint(KmsCallException.Kind kind) {

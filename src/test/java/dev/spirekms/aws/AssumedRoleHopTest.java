@@ -170,6 +170,32 @@ class AssumedRoleHopTest {
   }
 
   @Test
+  void aRefusedSessionLengthOnTheFirstHopExplainsTheChainingCap() {
+    Sts sts = new Sts();
+    sts.answer =
+        r -> {
+          throw AwsServiceException.builder()
+              .statusCode(400)
+              .awsErrorDetails(
+                  AwsErrorDetails.builder()
+                      .errorCode("ValidationError")
+                      .errorMessage(
+                          "The requested DurationSeconds exceeds the 1 hour session limit for"
+                              + " roles assumed by role chaining.")
+                      .build())
+              .build();
+        };
+    AssumedRoleHop hop = hop(sts, Optional.empty(), Duration.ofHours(2));
+
+    KmsCallException refused = assertThrows(KmsCallException.class, hop::assume);
+
+    assertTrue(
+        refused.getMessage().endsWith("set assume_role_duration to 1h or less, or raise the role's"
+            + " maximum session duration"),
+        refused.getMessage());
+  }
+
+  @Test
   void credentialSourcesAreNamedByTheSdkFeatureNames() {
     assertEquals("env_vars", AwsClients.describeSource("g"));
     assertEquals("env_vars,unknown-code", AwsClients.describeSource("g, unknown-code"));
