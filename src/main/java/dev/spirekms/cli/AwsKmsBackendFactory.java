@@ -91,6 +91,7 @@ final class AwsKmsBackendFactory implements BackendFactory {
                   .pendingWindowDays(config.keyDeletionPendingWindowDays())
                   .staleAliasThreshold(config.staleAliasThreshold())
                   .mode(config.disposalMode())
+                  .journalFile(config.deletionJournalFile().orElse(null))
                   .build());
       KmsKeyStore store =
           KmsKeyStore.open(

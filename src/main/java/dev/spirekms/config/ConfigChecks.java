@@ -13,6 +13,11 @@ import java.util.Optional;
  */
 final class ConfigChecks {
 
+  static final String NO_DELETION_JOURNAL =
+      "key_identifier_value is set without deletion_journal_file: keys queued for deletion are"
+          + " forgotten if the plugin stops before KMS accepts their deletion (the orphan key sweep"
+          + " finds them after 48h)";
+
   private final PluginConfig.Builder b;
   private final List<String> core = new ArrayList<>();
   private final List<String> errors = new ArrayList<>();
@@ -37,6 +42,10 @@ final class ConfigChecks {
     }
     Path identifierPath = checkKeyIdentifier(trustDomainValid);
     Path policyPath = toPath("key_policy_file", b.keyPolicyFile);
+    Path journalPath = toPath("deletion_journal_file", b.deletionJournalFile);
+    if (journalPath != null && identifierPath != null && samePath(journalPath, identifierPath)) {
+      errors.add("deletion_journal_file must not be the key_identifier_file");
+    }
     errors.addAll(KeyTagRules.problems(b.keyTags));
     URI endpointUri = endpoint("endpoint", "KMS", b.endpoint);
     checkRanges();
@@ -78,6 +87,7 @@ final class ConfigChecks {
                   : new StaticCredentials(b.accessKeyId, b.secretAccessKey),
               source,
               policyPath,
+              journalPath,
               b.keyTags,
               endpointUri,
               b.startupConcurrency,
@@ -87,6 +97,11 @@ final class ConfigChecks {
               roleChain,
               stsUri,
               b.useFipsEndpoint);
+      // Only for a configuration that is otherwise valid: the notes of a broken one stay its
+      // errors.
+      if (journalPath == null && source instanceof ServerIdSource.FromValue) {
+        warnings.add(NO_DELETION_JOURNAL);
+      }
     }
     return new PluginConfig.Checked(core, errors, warnings, config);
   }
@@ -184,6 +199,11 @@ final class ConfigChecks {
       ServerIdRules.aliasLengthProblem(sanitized, value.length(), false).ifPresent(errors::add);
     }
     return null;
+  }
+
+  /** Whether two paths name the same file, as far as can be told without the file system. */
+  private static boolean samePath(Path a, Path b) {
+    return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
   }
 
   private Path toPath(String key, String value) {

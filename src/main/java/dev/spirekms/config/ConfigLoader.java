@@ -29,6 +29,7 @@ public final class ConfigLoader {
   static final String KEY_IDENTIFIER_FILE = "key_identifier_file";
   static final String KEY_IDENTIFIER_VALUE = "key_identifier_value";
   static final String KEY_POLICY_FILE = "key_policy_file";
+  static final String DELETION_JOURNAL_FILE = "deletion_journal_file";
   static final String KEY_TAGS = "key_tags";
   static final String ENDPOINT = "endpoint";
   static final String STARTUP_CONCURRENCY = "startup_concurrency";
@@ -52,6 +53,7 @@ public final class ConfigLoader {
           KEY_IDENTIFIER_FILE,
           KEY_IDENTIFIER_VALUE,
           KEY_POLICY_FILE,
+          DELETION_JOURNAL_FILE,
           KEY_TAGS,
           ENDPOINT,
           STARTUP_CONCURRENCY,
@@ -145,6 +147,7 @@ public final class ConfigLoader {
       case KEY_IDENTIFIER_FILE -> string(key, value).ifPresent(builder::keyIdentifierFile);
       case KEY_IDENTIFIER_VALUE -> string(key, value).ifPresent(builder::keyIdentifierValue);
       case KEY_POLICY_FILE -> string(key, value).ifPresent(builder::keyPolicyFile);
+      case DELETION_JOURNAL_FILE -> string(key, value).ifPresent(builder::deletionJournalFile);
       case KEY_TAGS -> stringMap(key, value).ifPresent(builder::keyTags);
       case ENDPOINT -> string(key, value).ifPresent(builder::endpoint);
       case STARTUP_CONCURRENCY -> integer(key, value).ifPresent(builder::startupConcurrency);

@@ -22,6 +22,11 @@ final class ConfigSummary {
       s.put("key_identifier_value", value.value());
     }
     s.put("key_policy_file", c.keyPolicyFile().map(Object::toString).orElse("default policy"));
+    // Shown only when set, so the summary of a configuration without it is as it was before it
+    // existed.
+    if (c.configuredDeletionJournalFile().isPresent()) {
+      s.put("deletion_journal_file", c.deletionJournalFile().map(Object::toString).orElse("none"));
+    }
     s.put("key_tags", c.keyTags().isEmpty() ? "none" : String.join(",", c.keyTags().keySet()));
     s.put("endpoint", c.endpoint().map(Object::toString).orElse("default"));
     s.put("startup_concurrency", Integer.toString(c.startupConcurrency()));

@@ -31,11 +31,16 @@ public final class PluginConfig {
   public static final Duration MIN_STALE_ALIAS_THRESHOLD = Duration.ofHours(24);
   public static final DisposalMode DEFAULT_DISPOSAL_MODE = DisposalMode.DELETE;
 
+  /** Added to {@code key_identifier_file}'s name for the default deletion journal beside it. */
+  public static final String DELETION_JOURNAL_SUFFIX = ".deletion-journal";
+
   private final String trustDomain;
   private final String region;
   private final StaticCredentials staticCredentials;
   private final ServerIdSource serverIdSource;
   private final Path keyPolicyFile;
+  // As configured; null when not set (deletionJournalFile() then derives the effective path).
+  private final Path deletionJournalFile;
   private final Map<String, String> keyTags;
   private final URI endpoint;
   private final int startupConcurrency;
@@ -52,6 +57,7 @@ public final class PluginConfig {
       StaticCredentials staticCredentials,
       ServerIdSource serverIdSource,
       Path keyPolicyFile,
+      Path deletionJournalFile,
       Map<String, String> keyTags,
       URI endpoint,
       int startupConcurrency,
@@ -66,6 +72,7 @@ public final class PluginConfig {
     this.staticCredentials = staticCredentials;
     this.serverIdSource = serverIdSource;
     this.keyPolicyFile = keyPolicyFile;
+    this.deletionJournalFile = deletionJournalFile;
     this.keyTags = Collections.unmodifiableMap(new LinkedHashMap<>(keyTags));
     this.endpoint = endpoint;
     this.startupConcurrency = startupConcurrency;
@@ -88,6 +95,8 @@ public final class PluginConfig {
             .trustDomain(trustDomain)
             .region(region)
             .keyPolicyFile(keyPolicyFile == null ? null : keyPolicyFile.toString())
+            .deletionJournalFile(
+                deletionJournalFile == null ? null : deletionJournalFile.toString())
             .keyTags(keyTags)
             .endpoint(endpoint == null ? null : endpoint.toString())
             .startupConcurrency(startupConcurrency)
@@ -151,6 +160,32 @@ public final class PluginConfig {
   /** A JSON key policy for new keys; empty means the role-based default policy. */
   public Optional<Path> keyPolicyFile() {
     return Optional.ofNullable(keyPolicyFile);
+  }
+
+  /**
+   * Where the deletion journal is kept (keys handed to the deletion queue, recorded before the RPC
+   * answers, removed once KMS accepted their deletion, replayed at Configure). The effective path:
+   * {@code deletion_journal_file} when set; else, when the server id comes from {@code
+   * key_identifier_file}, the file {@code <its name>.deletion-journal} beside it; else empty (no
+   * journal).
+   */
+  public Optional<Path> deletionJournalFile() {
+    if (deletionJournalFile != null) {
+      return Optional.of(deletionJournalFile);
+    }
+    return keyIdentifierFile().map(PluginConfig::journalBeside);
+  }
+
+  /** {@code deletion_journal_file} as configured; empty when it is not set. */
+  Optional<Path> configuredDeletionJournalFile() {
+    return Optional.ofNullable(deletionJournalFile);
+  }
+
+  private static Path journalBeside(Path identifierFile) {
+    Path name = identifierFile.getFileName();
+    return name == null
+        ? Path.of(identifierFile + DELETION_JOURNAL_SUFFIX)
+        : identifierFile.resolveSibling(name + DELETION_JOURNAL_SUFFIX);
   }
 
   /** Tags added to every new key, in configuration order; unmodifiable. */
@@ -221,6 +256,7 @@ public final class PluginConfig {
         && Objects.equals(staticCredentials, other.staticCredentials)
         && serverIdSource.equals(other.serverIdSource)
         && Objects.equals(keyPolicyFile, other.keyPolicyFile)
+        && Objects.equals(deletionJournalFile, other.deletionJournalFile)
         && keyTags.equals(other.keyTags)
         && List.copyOf(keyTags.keySet()).equals(List.copyOf(other.keyTags.keySet()))
         && Objects.equals(endpoint, other.endpoint)
@@ -241,6 +277,7 @@ public final class PluginConfig {
         staticCredentials,
         serverIdSource,
         keyPolicyFile,
+        deletionJournalFile,
         keyTags,
         endpoint,
         startupConcurrency,
@@ -266,6 +303,7 @@ public final class PluginConfig {
     String keyIdentifierFile;
     String keyIdentifierValue;
     String keyPolicyFile;
+    String deletionJournalFile;
     Map<String, String> keyTags = Map.of();
     String endpoint;
     int startupConcurrency = DEFAULT_STARTUP_CONCURRENCY;
@@ -317,6 +355,15 @@ public final class PluginConfig {
 
     public Builder keyPolicyFile(String path) {
       this.keyPolicyFile = emptyToNull(path);
+      return this;
+    }
+
+    /**
+     * {@code deletion_journal_file}; unset means beside {@code key_identifier_file}, or no journal
+     * with {@code key_identifier_value}.
+     */
+    public Builder deletionJournalFile(String path) {
+      this.deletionJournalFile = emptyToNull(path);
       return this;
     }
 

@@ -7,6 +7,7 @@ import dev.spirekms.keys.KmsKeyStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,8 +82,10 @@ public final class KeyLifecycle implements AutoCloseable {
   }
 
   /**
-   * Starts the deletion queue and the periodic tasks for the store's keys; each periodic task runs
-   * first one full interval from now (as upstream aws_kms).
+   * Starts the deletion queue (replaying its journal, if any) and the periodic tasks for the
+   * store's keys. The alias refresh first runs one full interval from now (as upstream aws_kms);
+   * the stale alias disposal and the orphan sweep first run a few minutes from now (upstream waits
+   * a full interval), then on their intervals.
    *
    * @throws IllegalStateException when already started or closed
    * @throws IllegalArgumentException when the store names its keys differently
@@ -111,8 +114,11 @@ public final class KeyLifecycle implements AutoCloseable {
     sweeper = new OrphanKeySweeper(scope, kms.forTask());
     queue.start(inUse);
     refresher.task().every(settings.refreshInterval());
-    disposer.task().every(settings.disposeInterval());
-    sweeper.task().every(settings.sweepInterval());
+    // Cleanup runs soon after every start, not one full interval later: a server that restarts
+    // more often than the interval would otherwise never clean up. The orphan sweep's minimum
+    // age still keeps it away from keys another replica is creating.
+    disposer.task().every(firstRun(), settings.disposeInterval());
+    sweeper.task().every(firstRun(), settings.sweepInterval());
     log.atInfo()
         .addKeyValue("server_id", naming.serverId())
         .addKeyValue("disposal_mode", settings.mode().configValue())
@@ -123,6 +129,12 @@ public final class KeyLifecycle implements AutoCloseable {
                 ? "Key cleanup started in report mode: what would be deleted is logged, and"
                     + " nothing is deleted"
                 : "Key cleanup started");
+  }
+
+  private Duration firstRun() {
+    long jitterMillis = settings.firstRunJitter().toMillis();
+    long extra = jitterMillis == 0 ? 0 : ThreadLocalRandom.current().nextLong(jitterMillis + 1);
+    return settings.firstRunDelay().plusMillis(extra);
   }
 
   /**

@@ -41,6 +41,7 @@ final class KmsDeletionQueue implements DeletionQueue {
   private final Clock clock;
   private final TaskScheduler scheduler;
   private final Logger log;
+  private final DeletionJournal journal;
 
   // all guarded by this
   private final Map<String, Item> items = new LinkedHashMap<>();
@@ -64,6 +65,8 @@ final class KmsDeletionQueue implements DeletionQueue {
     this.clock = clock;
     this.scheduler = scheduler;
     this.log = log;
+    this.journal =
+        settings.journalFile().map(f -> DeletionJournal.openOrSetAside(f, clock, log)).orElse(null);
   }
 
   /** One queued key. */
@@ -90,8 +93,10 @@ final class KmsDeletionQueue implements DeletionQueue {
 
   /** How one attempt ended. */
   private enum Outcome {
-    /** Scheduled, reported, or dropped for good: the key leaves the queue. */
+    /** Scheduled, reported, or dropped for good: the key leaves the queue and the journal. */
     DONE,
+    /** Given up after too many failures: the key leaves the queue but stays in the journal. */
+    GIVEN_UP,
     /** Try again after the key's backoff. */
     RETRY,
     /** The lifecycle closed during the attempt. */
@@ -112,6 +117,11 @@ final class KmsDeletionQueue implements DeletionQueue {
   boolean offer(String keyArn, String reason, String aliasName) {
     Objects.requireNonNull(keyArn, "keyArn");
     String why = reason == null ? "" : reason;
+    // written (and synced) before the caller's RPC answers, even when the queue cannot take the
+    // key now: the next start queues it again
+    if (journal != null) {
+      journal.addOrLog(keyArn, why, log);
+    }
     synchronized (this) {
       if (closed) {
         withKey(log.atWarn(), keyArn, aliasName)
@@ -150,6 +160,27 @@ final class KmsDeletionQueue implements DeletionQueue {
    */
   synchronized void start(Predicate<String> inUse) {
     this.inUse = Objects.requireNonNull(inUse, "inUse");
+    if (journal != null) {
+      int replayed = 0;
+      for (Map.Entry<String, String> entry : journal.entries().entrySet()) {
+        if (!items.containsKey(entry.getKey()) && items.size() < settings.queueCapacity()) {
+          items.put(
+              entry.getKey(),
+              new Item(
+                  entry.getKey(),
+                  entry.getValue() + " (from the deletion journal)",
+                  null,
+                  clock.instant()));
+          replayed++;
+        }
+      }
+      if (replayed > 0) {
+        log.atInfo()
+            .addKeyValue("journal_file", journal.file().toString())
+            .addKeyValue("count", replayed)
+            .log("Keys left in the deletion journal by an earlier run are queued again");
+      }
+    }
     scheduleWake();
   }
 
@@ -187,6 +218,15 @@ final class KmsDeletionQueue implements DeletionQueue {
       withKey(log.atDebug(), item.keyArn, item.aliasName)
           .addKeyValue("reason", item.reason)
           .log("Key left in the deletion queue at shutdown");
+    }
+    if (journal != null) {
+      log.atInfo()
+          .addKeyValue("count", left.size())
+          .addKeyValue("journal_file", journal.file().toString())
+          .log(
+              "Deletion queue stopped with keys not yet scheduled for deletion; they stay in the"
+                  + " deletion journal and are queued again at the next start");
+      return;
     }
     log.atWarn()
         .addKeyValue("count", left.size())
@@ -253,9 +293,12 @@ final class KmsDeletionQueue implements DeletionQueue {
     } catch (RuntimeException e) {
       outcome = retry(item, "unexpected error: " + e);
     }
+    if (outcome == Outcome.DONE && journal != null) {
+      journal.removeOrLog(item.keyArn, log);
+    }
     synchronized (this) {
       stepping = false;
-      if (outcome == Outcome.DONE) {
+      if (outcome == Outcome.DONE || outcome == Outcome.GIVEN_UP) {
         items.remove(item.keyArn);
       } else if (outcome == Outcome.RETRY) {
         item.failures++;
@@ -349,14 +392,17 @@ final class KmsDeletionQueue implements DeletionQueue {
         int limit =
             e.kind() == KmsCallException.Kind.ACCESS_DENIED ? MAX_ATTEMPTS_DENIED : MAX_ATTEMPTS;
         if (attempt >= limit) {
-          yield drop(
+          drop(
               item,
               Level.ERROR,
               "gave up after "
                   + attempt
                   + " attempts: "
                   + e.getMessage()
-                  + "; the orphan key sweep will find the key again");
+                  + (journal == null
+                      ? "; the orphan key sweep will find the key again"
+                      : "; it stays in the deletion journal and is tried again at the next start"));
+          yield Outcome.GIVEN_UP;
         }
         yield retry(item, e.getMessage());
       }

@@ -1,8 +1,10 @@
 package dev.spirekms.lifecycle;
 
 import dev.spirekms.config.DisposalMode;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How the background key lifecycle runs. The intervals and thresholds default to upstream
@@ -20,6 +22,10 @@ import java.util.Objects;
  * @param callInterval the pacing of each task: on average one KMS call per interval
  * @param initialBackoff the wait before the first retry of a failed deletion
  * @param maxBackoff the longest wait between two retries of one key
+ * @param firstRunDelay how long after start the stale alias disposal and the orphan sweep first run
+ * @param firstRunJitter up to this much is added at random to {@code firstRunDelay}, so servers
+ *     started together do not list the account at the same moment
+ * @param journalFile the deletion journal, which keeps queued keys across crashes; empty for none
  */
 public record LifecycleSettings(
     int pendingWindowDays,
@@ -32,7 +38,10 @@ public record LifecycleSettings(
     Duration orphanMinimumAge,
     Duration callInterval,
     Duration initialBackoff,
-    Duration maxBackoff) {
+    Duration maxBackoff,
+    Duration firstRunDelay,
+    Duration firstRunJitter,
+    Optional<Path> journalFile) {
 
   // KMS ScheduleKeyDeletion: PendingWindowInDays is 7 to 30; upstream aws_kms uses 7
   public static final int MIN_PENDING_WINDOW_DAYS = 7;
@@ -53,6 +62,8 @@ public record LifecycleSettings(
 
   public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofSeconds(1);
   public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(60);
+  public static final Duration DEFAULT_FIRST_RUN_DELAY = Duration.ofMinutes(2);
+  public static final Duration DEFAULT_FIRST_RUN_JITTER = Duration.ofMinutes(3);
 
   public LifecycleSettings {
     Objects.requireNonNull(staleAliasThreshold, "staleAliasThreshold");
@@ -64,6 +75,12 @@ public record LifecycleSettings(
     Objects.requireNonNull(callInterval, "callInterval");
     Objects.requireNonNull(initialBackoff, "initialBackoff");
     Objects.requireNonNull(maxBackoff, "maxBackoff");
+    Objects.requireNonNull(firstRunDelay, "firstRunDelay");
+    Objects.requireNonNull(firstRunJitter, "firstRunJitter");
+    Objects.requireNonNull(journalFile, "journalFile");
+    if (firstRunDelay.isNegative() || firstRunJitter.isNegative()) {
+      throw new IllegalArgumentException("first-run delay and jitter must not be negative");
+    }
     if (pendingWindowDays < MIN_PENDING_WINDOW_DAYS
         || pendingWindowDays > MAX_PENDING_WINDOW_DAYS) {
       throw new IllegalArgumentException(
@@ -121,7 +138,10 @@ public record LifecycleSettings(
         .orphanMinimumAge(orphanMinimumAge)
         .callInterval(callInterval)
         .initialBackoff(initialBackoff)
-        .maxBackoff(maxBackoff);
+        .maxBackoff(maxBackoff)
+        .firstRunDelay(firstRunDelay)
+        .firstRunJitter(firstRunJitter)
+        .journalFile(journalFile.orElse(null));
   }
 
   private static void requirePositive(Duration d, String what) {
@@ -143,8 +163,27 @@ public record LifecycleSettings(
     private Duration callInterval = DEFAULT_CALL_INTERVAL;
     private Duration initialBackoff = DEFAULT_INITIAL_BACKOFF;
     private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
+    private Duration firstRunDelay = DEFAULT_FIRST_RUN_DELAY;
+    private Duration firstRunJitter = DEFAULT_FIRST_RUN_JITTER;
+    private Path journalFile;
 
     private Builder() {}
+
+    public Builder firstRunDelay(Duration delay) {
+      this.firstRunDelay = delay;
+      return this;
+    }
+
+    public Builder firstRunJitter(Duration jitter) {
+      this.firstRunJitter = jitter;
+      return this;
+    }
+
+    /** The deletion journal's file; {@code null} for none. */
+    public Builder journalFile(Path file) {
+      this.journalFile = file;
+      return this;
+    }
 
     public Builder pendingWindowDays(int days) {
       this.pendingWindowDays = days;
@@ -214,7 +253,10 @@ public record LifecycleSettings(
           orphanMinimumAge,
           callInterval,
           initialBackoff,
-          maxBackoff);
+          maxBackoff,
+          firstRunDelay,
+          firstRunJitter,
+          Optional.ofNullable(journalFile));
     }
   }
 }

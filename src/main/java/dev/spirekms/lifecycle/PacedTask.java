@@ -89,7 +89,12 @@ final class PacedTask<S> {
    * Runs the task every {@code interval}, the first time one full interval from now (as upstream).
    */
   synchronized void every(Duration interval) {
-    nextRun = scheduler.schedule(interval, () -> periodic(interval));
+    every(interval, interval);
+  }
+
+  /** Runs the task {@code first} from now, then every {@code interval}. */
+  synchronized void every(Duration first, Duration interval) {
+    nextRun = scheduler.schedule(first, () -> periodic(interval));
   }
 
   private void periodic(Duration interval) {

@@ -798,7 +798,7 @@ class AssumeRoleConfigTest {
         }
         """;
     ConfigResult r = ConfigLoader.load(TD, hcl);
-    assertEquals(List.of(), r.notes());
+    assertEquals(List.of(ConfigChecks.NO_DELETION_JOURNAL), r.notes());
     PluginConfig c = r.config().orElseThrow();
     Duration d = Duration.ofMinutes(45);
     assertEquals(
@@ -855,7 +855,7 @@ class AssumeRoleConfigTest {
             .assumeRoleSessionName("ops-session")
             .assumeRoleDuration(Duration.ofHours(2))
             .validate();
-    assertEquals(1, r.warnings().size());
+    assertEquals(2, r.warnings().size());
     assertEquals(
         new RoleChain(
             List.of(hop(A1, "ext-id-1", Duration.ofHours(2)), hop(A2, null, HOUR)),

@@ -72,7 +72,7 @@ class PluginConfigTest {
   void validateReturnsWarningsWithTheConfiguration() {
     ConfigResult r = minimal().trustDomain("a_b").endpoint("http://kms.lan").validate();
     assertTrue(r.isValid());
-    assertEquals(2, r.warnings().size());
+    assertEquals(3, r.warnings().size());
     assertEquals("a_b", r.config().orElseThrow().trustDomain());
   }
 

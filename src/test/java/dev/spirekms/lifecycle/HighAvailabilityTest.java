@@ -56,7 +56,7 @@ class HighAvailabilityTest {
   }
 
   private TestBed.Server startServer(String serverId) {
-    TestBed.Server s = bed.server(serverId).start();
+    TestBed.Server s = bed.server(serverId, LifecycleSettings.defaults()).start();
     live.add(s);
     return s;
   }

@@ -63,14 +63,37 @@ class KeyLifecycleTest {
   }
 
   @Test
-  void startSchedulesTheThreeTasksOneIntervalAway() {
-    TestBed.Server a = bed.server("srv-a").start();
+  void startSchedulesTheRefreshOneIntervalAwayAndTheCleanupMinutesAway() {
+    TestBed.Server a =
+        bed.server(
+                "srv-a",
+                LifecycleSettings.builder()
+                    .firstRunDelay(Duration.ofMinutes(2))
+                    .firstRunJitter(Duration.ZERO)
+                    .build())
+            .start();
     assertEquals(
         java.util.List.of(
-            TestBed.START.plus(Duration.ofHours(6)),
-            TestBed.START.plus(Duration.ofHours(24)),
-            TestBed.START.plus(Duration.ofHours(48))),
+            TestBed.START.plus(Duration.ofMinutes(2)),
+            TestBed.START.plus(Duration.ofMinutes(2)),
+            TestBed.START.plus(Duration.ofHours(6))),
         a.scheduler.dueTimes());
+  }
+
+  @Test
+  void theCleanupsFirstRunIsJitteredWithinItsBound() {
+    TestBed.Server a = bed.server("srv-a", LifecycleSettings.defaults()).start();
+    java.util.List<java.time.Instant> due = a.scheduler.dueTimes();
+    assertEquals(TestBed.START.plus(Duration.ofHours(6)), due.get(2));
+    for (java.time.Instant first : due.subList(0, 2)) {
+      assertTrue(
+          !first.isBefore(TestBed.START.plus(LifecycleSettings.DEFAULT_FIRST_RUN_DELAY))
+              && !first.isAfter(
+                  TestBed.START
+                      .plus(LifecycleSettings.DEFAULT_FIRST_RUN_DELAY)
+                      .plus(LifecycleSettings.DEFAULT_FIRST_RUN_JITTER)),
+          first.toString());
+    }
   }
 
   @Test

@@ -31,6 +31,8 @@ class OrphanKeySweeperTest {
 
   private static LifecycleSettings.Builder manual() {
     return LifecycleSettings.builder()
+        .firstRunDelay(Duration.ofDays(1000))
+        .firstRunJitter(Duration.ZERO)
         .refreshInterval(Duration.ofDays(7))
         .disposeInterval(Duration.ofDays(1000))
         .sweepInterval(Duration.ofDays(1000));
@@ -309,10 +311,17 @@ class OrphanKeySweeperTest {
   }
 
   @Test
-  void runsEveryTwoDaysTheFirstTimeTwoDaysAfterStart() {
-    TestBed.Server a = bed.server("srv-a").start();
+  void runsEveryTwoDaysTheFirstTimeMinutesAfterStart() {
+    TestBed.Server a =
+        bed.server(
+                "srv-a",
+                LifecycleSettings.builder()
+                    .firstRunDelay(Duration.ofMinutes(2))
+                    .firstRunJitter(Duration.ZERO)
+                    .build())
+            .start();
     bed.model.clearCalls();
-    bed.advance(Duration.ofHours(48).minusMillis(1));
+    bed.advance(Duration.ofMinutes(2).minusMillis(1));
     assertEquals(0, bed.calls(KmsOperations.LIST_KEYS));
     bed.advance(Duration.ofMillis(1));
     assertEquals(1, bed.calls(KmsOperations.LIST_KEYS));

@@ -37,6 +37,8 @@ class StaleAliasDisposerTest {
   /** Periodic disposal and sweep out of the way, so that each test runs them itself. */
   private static LifecycleSettings.Builder manual() {
     return LifecycleSettings.builder()
+        .firstRunDelay(Duration.ofDays(1000))
+        .firstRunJitter(Duration.ZERO)
         .refreshInterval(Duration.ofDays(7))
         .disposeInterval(Duration.ofDays(1000))
         .sweepInterval(Duration.ofDays(1000));
@@ -229,7 +231,8 @@ class StaleAliasDisposerTest {
         new KmsDeletionQueue(lifecycleKms, naming, settings, bed.clock, scheduler, log);
     StaleAliasDisposer disposer =
         new StaleAliasDisposer(
-            new CleanupScope(naming, queue, arn -> false, settings, bed.clock, scheduler, stop, log),
+            new CleanupScope(
+                naming, queue, arn -> false, settings, bed.clock, scheduler, stop, log),
             lifecycleKms);
     bed.advance(THRESHOLD.plusDays(30));
     bed.model.clearCalls();
@@ -509,10 +512,17 @@ class StaleAliasDisposerTest {
   }
 
   @Test
-  void runsOnceADayTheFirstTimeADayAfterStart() {
-    TestBed.Server a = bed.server("srv-a").start();
+  void runsOnceADayTheFirstTimeMinutesAfterStart() {
+    TestBed.Server a =
+        bed.server(
+                "srv-a",
+                LifecycleSettings.builder()
+                    .firstRunDelay(Duration.ofMinutes(2))
+                    .firstRunJitter(Duration.ZERO)
+                    .build())
+            .start();
     bed.model.clearCalls();
-    bed.advance(Duration.ofHours(24).minusMillis(1));
+    bed.advance(Duration.ofMinutes(2).minusMillis(1));
     assertEquals(0, bed.calls(KmsOperations.LIST_ALIASES));
     bed.advance(Duration.ofMillis(1));
     assertEquals(1, bed.calls(KmsOperations.LIST_ALIASES));
