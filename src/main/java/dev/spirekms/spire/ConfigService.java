@@ -9,6 +9,7 @@ import dev.spirekms.proto.config.v1.ConfigureResponse;
 import dev.spirekms.proto.config.v1.ValidateRequest;
 import dev.spirekms.proto.config.v1.ValidateResponse;
 import io.grpc.stub.StreamObserver;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,16 +26,30 @@ final class ConfigService extends ConfigGrpc.ConfigImplBase {
   @Override
   public void validate(ValidateRequest request, StreamObserver<ValidateResponse> response) {
     ConfigResult result =
-        load(request.hasCoreConfiguration(), request.getCoreConfiguration().getTrustDomain(),
+        load(
+            request.hasCoreConfiguration(),
+            request.getCoreConfiguration().getTrustDomain(),
             request.getHclConfiguration());
     // spire pluginconf: Validate answers with notes and never fails the RPC
-    response.onNext(
+    ValidateResponse.Builder answer =
         ValidateResponse.newBuilder()
             .setValid(result.errors().isEmpty())
             .addAllNotes(result.errors())
-            .addAllNotes(result.warnings())
-            .build());
+            .addAllNotes(result.warnings());
+    result.config().ifPresent(config -> answer.addNotes(validSummary(config)));
+    response.onNext(answer.build());
     response.onCompleted();
+  }
+
+  /**
+   * The one note of a valid configuration: the effective settings (the same secret-free summary as
+   * the "Plugin configured" log line), so {@code spire-server validate} shows what would run.
+   */
+  static String validSummary(PluginConfig config) {
+    return "configuration valid: "
+        + config.summary().entrySet().stream()
+            .map(e -> e.getKey() + "=" + e.getValue())
+            .collect(Collectors.joining(", "));
   }
 
   private static ConfigResult load(boolean hasCore, String trustDomain, String text) {
@@ -49,7 +64,9 @@ final class ConfigService extends ConfigGrpc.ConfigImplBase {
   public void configure(ConfigureRequest request, StreamObserver<ConfigureResponse> response) {
     try {
       ConfigResult result =
-          load(request.hasCoreConfiguration(), request.getCoreConfiguration().getTrustDomain(),
+          load(
+              request.hasCoreConfiguration(),
+              request.getCoreConfiguration().getTrustDomain(),
               request.getHclConfiguration());
       if (!result.errors().isEmpty()) {
         // spire pluginconf: the first problem is the status, always InvalidArgument

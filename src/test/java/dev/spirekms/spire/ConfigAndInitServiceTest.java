@@ -21,7 +21,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class ConfigAndInitServiceTest {
-  private static final String VALID = "region = \"us-east-1\"\n\nkey_identifier_value = \"server-a\"";
+  private static final String VALID =
+      "region = \"us-east-1\"\n\nkey_identifier_value = \"server-a\"";
 
   private final PluginHarness harness = new PluginHarness();
 
@@ -43,10 +44,15 @@ class ConfigAndInitServiceTest {
     List<String> names =
         harness
             .init()
-            .init(InitRequest.newBuilder().addHostServiceNames("spire.hostservice.common.metrics.v1.Metrics").build())
+            .init(
+                InitRequest.newBuilder()
+                    .addHostServiceNames("spire.hostservice.common.metrics.v1.Metrics")
+                    .build())
             .getPluginServiceNamesList();
     assertEquals(
-        List.of("spire.plugin.server.keymanager.v1.KeyManager", "spire.service.common.config.v1.Config"),
+        List.of(
+            "spire.plugin.server.keymanager.v1.KeyManager",
+            "spire.service.common.config.v1.Config"),
         names);
   }
 
@@ -63,19 +69,27 @@ class ConfigAndInitServiceTest {
   @Test
   void validateReportsEveryProblemAsANote() {
     ValidateResponse response =
-        harness.config().validate(validateRequest("example.org", "key_identifier_value = \"a@b\"\nbogus = 1"));
+        harness
+            .config()
+            .validate(validateRequest("example.org", "key_identifier_value = \"a@b\"\nbogus = 1"));
     assertFalse(response.getValid());
     List<String> notes = response.getNotesList();
     assertTrue(notes.contains("configuration is missing a region"), notes.toString());
-    assertTrue(notes.stream().anyMatch(n -> n.startsWith("key identifier must contain only")), notes.toString());
+    assertTrue(
+        notes.stream().anyMatch(n -> n.startsWith("key identifier must contain only")),
+        notes.toString());
     assertTrue(notes.stream().anyMatch(n -> n.contains("\"bogus\"")), notes.toString());
     assertEquals(0, harness.backendsOpened.get(), "Validate never touches KMS");
   }
 
   @Test
-  void validateAcceptsAValidConfiguration() {
+  void validateAcceptsAValidConfigurationAndSummarisesIt() {
     ValidateResponse response = harness.config().validate(validateRequest("example.org", VALID));
     assertTrue(response.getValid(), response.getNotesList().toString());
+    String summary = response.getNotes(response.getNotesCount() - 1);
+    assertTrue(
+        summary.startsWith("configuration valid: trust_domain=example.org, region="), summary);
+    assertTrue(summary.contains("disposal_mode=delete"), summary);
   }
 
   @Test
@@ -101,19 +115,30 @@ class ConfigAndInitServiceTest {
     StatusRuntimeException e =
         assertThrows(
             StatusRuntimeException.class,
-            () -> harness.config().configure(PluginHarness.configureRequest("example.org", "region = ")));
+            () ->
+                harness
+                    .config()
+                    .configure(PluginHarness.configureRequest("example.org", "region = ")));
     assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
-    assertTrue(e.getStatus().getDescription().startsWith("unable to decode configuration: "), e.getStatus().getDescription());
+    assertTrue(
+        e.getStatus().getDescription().startsWith("unable to decode configuration: "),
+        e.getStatus().getDescription());
   }
 
   @Test
   void failedReconfigureLeavesRunningConfigurationAndKeys() {
     harness.configured();
-    harness.keyManager().generateKey(GenerateKeyRequest.newBuilder().setKeyId("k").setKeyType(KeyType.EC_P256).build());
+    harness
+        .keyManager()
+        .generateKey(
+            GenerateKeyRequest.newBuilder().setKeyId("k").setKeyType(KeyType.EC_P256).build());
 
     assertThrows(
         StatusRuntimeException.class,
-        () -> harness.config().configure(PluginHarness.configureRequest("example.org", "region = \"\"")));
+        () ->
+            harness
+                .config()
+                .configure(PluginHarness.configureRequest("example.org", "region = \"\"")));
     harness.model.faults().failNext("ListAliases", 1, Fault.accessDenied());
     StatusRuntimeException kmsFailure =
         assertThrows(
@@ -121,14 +146,22 @@ class ConfigAndInitServiceTest {
             () -> harness.config().configure(PluginHarness.configureRequest("example.org", VALID)));
     assertEquals(Status.Code.PERMISSION_DENIED, kmsFailure.getStatus().getCode());
 
-    assertEquals(1, harness.keyManager().getPublicKeys(GetPublicKeysRequest.getDefaultInstance()).getPublicKeysCount());
+    assertEquals(
+        1,
+        harness
+            .keyManager()
+            .getPublicKeys(GetPublicKeysRequest.getDefaultInstance())
+            .getPublicKeysCount());
     assertEquals(0, harness.backendsClosed.get());
   }
 
   @Test
   void reconfigureSwapsAndStopsThePreviousBackend() {
     harness.configured();
-    harness.keyManager().generateKey(GenerateKeyRequest.newBuilder().setKeyId("k").setKeyType(KeyType.EC_P256).build());
+    harness
+        .keyManager()
+        .generateKey(
+            GenerateKeyRequest.newBuilder().setKeyId("k").setKeyType(KeyType.EC_P256).build());
     harness
         .config()
         .configure(
@@ -136,7 +169,12 @@ class ConfigAndInitServiceTest {
                 "example.org", "region = \"us-east-1\"\nkey_identifier_value = \"server-b\""));
     assertEquals(2, harness.backendsOpened.get());
     assertEquals(1, harness.backendsClosed.get());
-    assertEquals(0, harness.keyManager().getPublicKeys(GetPublicKeysRequest.getDefaultInstance()).getPublicKeysCount(),
+    assertEquals(
+        0,
+        harness
+            .keyManager()
+            .getPublicKeys(GetPublicKeysRequest.getDefaultInstance())
+            .getPublicKeysCount(),
         "server-b has no keys yet");
   }
 
@@ -156,14 +194,19 @@ class ConfigAndInitServiceTest {
 
   @Test
   void unexpectedFailuresAreInternal() {
-    PluginState state = new PluginState(config -> {
-      throw new IllegalStateException("boom");
-    });
-    KeyManagerPlugin plugin = KeyManagerPlugin.create(config -> {
-      throw new IllegalStateException("boom");
-    });
+    PluginState state =
+        new PluginState(
+            config -> {
+              throw new IllegalStateException("boom");
+            });
+    KeyManagerPlugin plugin =
+        KeyManagerPlugin.create(
+            config -> {
+              throw new IllegalStateException("boom");
+            });
     assertEquals(3, plugin.services().size());
-    StatusRuntimeException e = StatusMapper.toStatus("Configure", null, new IllegalStateException("boom"));
+    StatusRuntimeException e =
+        StatusMapper.toStatus("Configure", null, new IllegalStateException("boom"));
     assertEquals(Status.Code.INTERNAL, e.getStatus().getCode());
     assertThrows(IllegalStateException.class, () -> state.configure(null));
   }
