@@ -1,7 +1,5 @@
 package dev.spirekms.lifecycle;
 
-import dev.spirekms.aws.KmsCallException;
-import dev.spirekms.config.DisposalMode;
 import dev.spirekms.keys.DeletionQueue;
 import dev.spirekms.keys.KeyNaming;
 import java.time.Clock;
@@ -13,12 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
-import org.slf4j.event.Level;
 import org.slf4j.spi.LoggingEventBuilder;
-import software.amazon.awssdk.services.kms.model.AliasListEntry;
-import software.amazon.awssdk.services.kms.model.KeyMetadata;
-import software.amazon.awssdk.services.kms.model.KeyState;
-import software.amazon.awssdk.services.kms.model.ScheduleKeyDeletionResponse;
 
 /**
  * Schedules unused keys for deletion in KMS, one key at a time and paced.
@@ -42,9 +35,10 @@ final class KmsDeletionQueue implements DeletionQueue {
   private final TaskScheduler scheduler;
   private final Logger log;
   private final DeletionJournal journal;
+  private final DeletionAttempts attempts;
 
   // all guarded by this
-  private final Map<String, Item> items = new LinkedHashMap<>();
+  private final Map<String, DeletionAttempts.Item> items = new LinkedHashMap<>();
   private Predicate<String> inUse;
   private boolean closed;
   private boolean stepping;
@@ -67,41 +61,14 @@ final class KmsDeletionQueue implements DeletionQueue {
     this.log = log;
     this.journal =
         settings.journalFile().map(f -> DeletionJournal.openOrSetAside(f, clock, log)).orElse(null);
+    this.attempts = new DeletionAttempts(kms, naming, settings, clock, log, journal != null);
   }
 
-  /** One queued key. */
   /** Attempts per key before it is given up (about 15 minutes of backoff). */
-  static final int MAX_ATTEMPTS = 20;
+  static final int MAX_ATTEMPTS = DeletionAttempts.MAX_ATTEMPTS;
 
   /** Attempts per key when KMS denies access. */
-  static final int MAX_ATTEMPTS_DENIED = 3;
-
-  private static final class Item {
-    final String keyArn;
-    final String reason;
-    final String aliasName;
-    int failures;
-    Instant notBefore;
-
-    Item(String keyArn, String reason, String aliasName, Instant notBefore) {
-      this.keyArn = keyArn;
-      this.reason = reason;
-      this.aliasName = aliasName;
-      this.notBefore = notBefore;
-    }
-  }
-
-  /** How one attempt ended. */
-  private enum Outcome {
-    /** Scheduled, reported, or dropped for good: the key leaves the queue and the journal. */
-    DONE,
-    /** Given up after too many failures: the key leaves the queue but stays in the journal. */
-    GIVEN_UP,
-    /** Try again after the key's backoff. */
-    RETRY,
-    /** The lifecycle closed during the attempt. */
-    STOPPED
-  }
+  static final int MAX_ATTEMPTS_DENIED = DeletionAttempts.MAX_ATTEMPTS_DENIED;
 
   @Override
   public void enqueue(String keyArn, String reason) {
@@ -144,7 +111,7 @@ final class KmsDeletionQueue implements DeletionQueue {
                     + " it as a SPIRE key, so the orphan key sweep will find it later");
         return false;
       }
-      items.put(keyArn, new Item(keyArn, why, aliasName, clock.instant()));
+      items.put(keyArn, new DeletionAttempts.Item(keyArn, why, aliasName, clock.instant()));
       withKey(log.atDebug(), keyArn, aliasName)
           .addKeyValue("reason", why)
           .log("Key queued for deletion");
@@ -166,7 +133,7 @@ final class KmsDeletionQueue implements DeletionQueue {
         if (!items.containsKey(entry.getKey()) && items.size() < settings.queueCapacity()) {
           items.put(
               entry.getKey(),
-              new Item(
+              new DeletionAttempts.Item(
                   entry.getKey(),
                   entry.getValue() + " (from the deletion journal)",
                   null,
@@ -198,7 +165,7 @@ final class KmsDeletionQueue implements DeletionQueue {
 
   /** Stops the queue: no KMS call starts after this, and the keys left are counted in the log. */
   void close() {
-    List<Item> left;
+    List<DeletionAttempts.Item> left;
     synchronized (this) {
       if (closed) {
         return;
@@ -214,7 +181,7 @@ final class KmsDeletionQueue implements DeletionQueue {
     if (left.isEmpty()) {
       return;
     }
-    for (Item item : left) {
+    for (DeletionAttempts.Item item : left) {
       withKey(log.atDebug(), item.keyArn, item.aliasName)
           .addKeyValue("reason", item.reason)
           .log("Key left in the deletion queue at shutdown");
@@ -242,7 +209,7 @@ final class KmsDeletionQueue implements DeletionQueue {
     }
     Instant due = nextStepAllowed;
     Instant earliest = null;
-    for (Item item : items.values()) {
+    for (DeletionAttempts.Item item : items.values()) {
       if (earliest == null || item.notBefore.isBefore(earliest)) {
         earliest = item.notBefore;
       }
@@ -262,7 +229,7 @@ final class KmsDeletionQueue implements DeletionQueue {
   }
 
   private void step() {
-    Item item = null;
+    DeletionAttempts.Item item = null;
     Predicate<String> used;
     synchronized (this) {
       wake = null;
@@ -271,7 +238,7 @@ final class KmsDeletionQueue implements DeletionQueue {
         return;
       }
       Instant now = clock.instant();
-      for (Item candidate : items.values()) {
+      for (DeletionAttempts.Item candidate : items.values()) {
         if (!candidate.notBefore.isAfter(now)
             && (item == null || candidate.notBefore.isBefore(item.notBefore))) {
           item = candidate;
@@ -285,22 +252,23 @@ final class KmsDeletionQueue implements DeletionQueue {
       used = inUse;
     }
     long before = kms.calls();
-    Outcome outcome;
+    DeletionAttempts.Outcome outcome;
     try {
-      outcome = attempt(item, used);
+      outcome = attempts.attempt(item, used);
     } catch (StoppedException stopped) {
-      outcome = Outcome.STOPPED;
+      outcome = DeletionAttempts.Outcome.STOPPED;
     } catch (RuntimeException e) {
-      outcome = retry(item, "unexpected error: " + e);
+      outcome = attempts.retry(item, "unexpected error: " + e);
     }
-    if (outcome == Outcome.DONE && journal != null) {
+    if (outcome == DeletionAttempts.Outcome.DONE && journal != null) {
       journal.removeOrLog(item.keyArn, log);
     }
     synchronized (this) {
       stepping = false;
-      if (outcome == Outcome.DONE || outcome == Outcome.GIVEN_UP) {
+      if (outcome == DeletionAttempts.Outcome.DONE
+          || outcome == DeletionAttempts.Outcome.GIVEN_UP) {
         items.remove(item.keyArn);
-      } else if (outcome == Outcome.RETRY) {
+      } else if (outcome == DeletionAttempts.Outcome.RETRY) {
         item.failures++;
         item.notBefore = clock.instant().plus(backoff(item.failures));
       }
@@ -310,130 +278,9 @@ final class KmsDeletionQueue implements DeletionQueue {
     }
   }
 
-  private Outcome attempt(Item item, Predicate<String> used) {
-    String arn = item.keyArn;
-    KeyMetadata key;
-    try {
-      key = kms.describeKey(arn);
-    } catch (KmsCallException e) {
-      return failed(item, e);
-    }
-    if (key == null) {
-      return drop(item, Level.ERROR, "DescribeKey returned no key metadata");
-    }
-    if (!naming.isTrustDomainDescription(key.description())) {
-      return drop(
-          item,
-          Level.WARN,
-          "its description does not mark it as a SPIRE key of this trust domain: \""
-              + key.description()
-              + "\"");
-    }
-    KeyState state = key.keyState();
-    if (state == KeyState.PENDING_DELETION || state == KeyState.PENDING_REPLICA_DELETION) {
-      return drop(item, Level.INFO, "the key is already pending deletion");
-    }
-    if (state != KeyState.ENABLED && state != KeyState.DISABLED) {
-      return drop(item, Level.WARN, "the key is in state " + key.keyStateAsString());
-    }
-    List<AliasListEntry> aliases;
-    try {
-      aliases = kms.aliasesOf(arn, 1);
-    } catch (KmsCallException e) {
-      return failed(item, e);
-    }
-    if (!aliases.isEmpty()) {
-      return drop(item, Level.WARN, "an alias still points to it: " + aliases.get(0).aliasName());
-    }
-    if (used.test(arn)) {
-      return drop(item, Level.WARN, "this server still uses it");
-    }
-    String age = Ages.format(Ages.between(key.creationDate(), clock.instant()));
-    if (settings.mode() == DisposalMode.REPORT) {
-      withKey(log.atInfo(), arn, item.aliasName)
-          .addKeyValue("age", age)
-          .addKeyValue("reason", item.reason)
-          .addKeyValue("disposal_mode", settings.mode().configValue())
-          .log(
-              "Key would be scheduled for deletion; disposal_mode is report, so nothing was"
-                  + " deleted");
-      return Outcome.DONE;
-    }
-    ScheduleKeyDeletionResponse response;
-    try {
-      response = kms.scheduleKeyDeletion(arn, settings.pendingWindowDays());
-    } catch (KmsCallException e) {
-      return failed(item, e);
-    }
-    withKey(log.atInfo(), arn, item.aliasName)
-        .addKeyValue("age", age)
-        .addKeyValue("reason", item.reason)
-        .addKeyValue("pending_window_days", settings.pendingWindowDays())
-        .addKeyValue("deletion_date", String.valueOf(response.deletionDate()))
-        .log("Key scheduled for deletion");
-    return Outcome.DONE;
-  }
-
-  /** KMS outcomes: no such key, an invalid ARN and an invalid state are final; the rest retry. */
-  private Outcome failed(Item item, KmsCallException e) {
-    // upstream aws_kms drops the key on these three, logging each once with its reason
-    return switch (e.kind()) {
-      case NOT_FOUND -> drop(item, Level.INFO, "no such key");
-      case INVALID_ARN -> drop(item, Level.ERROR, "invalid ARN");
-      case INVALID_STATE ->
-          drop(
-              item,
-              Level.INFO,
-              "the key is in a state that rules out deletion, usually already pending");
-      default -> {
-        int attempt = item.failures + 1;
-        // a missing permission rarely heals by itself; either way, a key that keeps failing must
-        // not hold a queue slot for ever and stall every cleanup behind it
-        int limit =
-            e.kind() == KmsCallException.Kind.ACCESS_DENIED ? MAX_ATTEMPTS_DENIED : MAX_ATTEMPTS;
-        if (attempt >= limit) {
-          drop(
-              item,
-              Level.ERROR,
-              "gave up after "
-                  + attempt
-                  + " attempts: "
-                  + e.getMessage()
-                  + (journal == null
-                      ? "; the orphan key sweep will find the key again"
-                      : "; it stays in the deletion journal and is tried again at the next start"));
-          yield Outcome.GIVEN_UP;
-        }
-        yield retry(item, e.getMessage());
-      }
-    };
-  }
-
-  private Outcome drop(Item item, Level level, String why) {
-    withKey(log.atLevel(level), item.keyArn, item.aliasName)
-        .addKeyValue("reason", why)
-        .addKeyValue("queued_because", item.reason)
-        .log("Key not scheduled for deletion");
-    return Outcome.DONE;
-  }
-
-  private Outcome retry(Item item, String why) {
-    int attempt = item.failures + 1;
-    withKey(log.atWarn(), item.keyArn, item.aliasName)
-        .addKeyValue("reason", why)
-        .addKeyValue("attempt", attempt)
-        .addKeyValue("retry_in", Ages.format(backoff(attempt)))
-        .log("Failed to schedule key deletion; will retry");
-    return Outcome.RETRY;
-  }
-
   /** The wait after the {@code failures}-th failure: 1 s, 2 s, 4 s, … up to the maximum. */
   Duration backoff(int failures) {
-    Duration wait = settings.initialBackoff();
-    for (int i = 1; i < failures && wait.compareTo(settings.maxBackoff()) < 0; i++) {
-      wait = wait.multipliedBy(2);
-    }
-    return wait.compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : wait;
+    return attempts.backoff(failures);
   }
 
   private static LoggingEventBuilder withKey(

@@ -1,0 +1,215 @@
+package dev.spirekms.lifecycle;
+
+import dev.spirekms.aws.KmsCallException;
+import dev.spirekms.config.DisposalMode;
+import dev.spirekms.keys.KeyNaming;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.event.Level;
+import org.slf4j.spi.LoggingEventBuilder;
+import software.amazon.awssdk.services.kms.model.AliasListEntry;
+import software.amazon.awssdk.services.kms.model.KeyMetadata;
+import software.amazon.awssdk.services.kms.model.KeyState;
+import software.amazon.awssdk.services.kms.model.ScheduleKeyDeletionResponse;
+
+/**
+ * One attempt at deleting a queued key, with every check before it: the key must be a SPIRE key of
+ * this trust domain, enabled or disabled, with no alias at all, and not used by this server. Says
+ * how the attempt ended and logs it once; the queue keeps the keys, their order and their backoff.
+ */
+final class DeletionAttempts {
+  private final LifecycleKms kms;
+  private final KeyNaming naming;
+  private final LifecycleSettings settings;
+  private final Clock clock;
+  private final Logger log;
+  private final boolean journaled;
+
+  DeletionAttempts(
+      LifecycleKms kms,
+      KeyNaming naming,
+      LifecycleSettings settings,
+      Clock clock,
+      Logger log,
+      boolean journaled) {
+    this.kms = kms;
+    this.naming = naming;
+    this.settings = settings;
+    this.clock = clock;
+    this.log = log;
+    this.journaled = journaled;
+  }
+
+  /** Attempts per key before it is given up (about 15 minutes of backoff). */
+  static final int MAX_ATTEMPTS = 20;
+
+  /** Attempts per key when KMS denies access. */
+  static final int MAX_ATTEMPTS_DENIED = 3;
+
+  /** One queued key, with its failures so far and when it may be tried next. */
+  static final class Item {
+    final String keyArn;
+    final String reason;
+    final String aliasName;
+    int failures;
+    Instant notBefore;
+
+    Item(String keyArn, String reason, String aliasName, Instant notBefore) {
+      this.keyArn = keyArn;
+      this.reason = reason;
+      this.aliasName = aliasName;
+      this.notBefore = notBefore;
+    }
+  }
+
+  /** How one attempt ended. */
+  enum Outcome {
+    /** Scheduled, reported, or dropped for good: the key leaves the queue and the journal. */
+    DONE,
+    /** Given up after too many failures: the key leaves the queue but stays in the journal. */
+    GIVEN_UP,
+    /** Try again after the key's backoff. */
+    RETRY,
+    /** The lifecycle closed during the attempt. */
+    STOPPED
+  }
+
+  Outcome attempt(Item item, Predicate<String> used) {
+    String arn = item.keyArn;
+    KeyMetadata key;
+    try {
+      key = kms.describeKey(arn);
+    } catch (KmsCallException e) {
+      return failed(item, e);
+    }
+    if (key == null) {
+      return drop(item, Level.ERROR, "DescribeKey returned no key metadata");
+    }
+    if (!naming.isTrustDomainDescription(key.description())) {
+      return drop(
+          item,
+          Level.WARN,
+          "its description does not mark it as a SPIRE key of this trust domain: \""
+              + key.description()
+              + "\"");
+    }
+    KeyState state = key.keyState();
+    if (state == KeyState.PENDING_DELETION || state == KeyState.PENDING_REPLICA_DELETION) {
+      return drop(item, Level.INFO, "the key is already pending deletion");
+    }
+    if (state != KeyState.ENABLED && state != KeyState.DISABLED) {
+      return drop(item, Level.WARN, "the key is in state " + key.keyStateAsString());
+    }
+    List<AliasListEntry> aliases;
+    try {
+      aliases = kms.aliasesOf(arn, 1);
+    } catch (KmsCallException e) {
+      return failed(item, e);
+    }
+    if (!aliases.isEmpty()) {
+      return drop(item, Level.WARN, "an alias still points to it: " + aliases.get(0).aliasName());
+    }
+    if (used.test(arn)) {
+      return drop(item, Level.WARN, "this server still uses it");
+    }
+    String age = Ages.format(Ages.between(key.creationDate(), clock.instant()));
+    if (settings.mode() == DisposalMode.REPORT) {
+      withKey(log.atInfo(), arn, item.aliasName)
+          .addKeyValue("age", age)
+          .addKeyValue("reason", item.reason)
+          .addKeyValue("disposal_mode", settings.mode().configValue())
+          .log(
+              "Key would be scheduled for deletion; disposal_mode is report, so nothing was"
+                  + " deleted");
+      return Outcome.DONE;
+    }
+    ScheduleKeyDeletionResponse response;
+    try {
+      response = kms.scheduleKeyDeletion(arn, settings.pendingWindowDays());
+    } catch (KmsCallException e) {
+      return failed(item, e);
+    }
+    withKey(log.atInfo(), arn, item.aliasName)
+        .addKeyValue("age", age)
+        .addKeyValue("reason", item.reason)
+        .addKeyValue("pending_window_days", settings.pendingWindowDays())
+        .addKeyValue("deletion_date", String.valueOf(response.deletionDate()))
+        .log("Key scheduled for deletion");
+    return Outcome.DONE;
+  }
+
+  /** KMS outcomes: no such key, an invalid ARN and an invalid state are final; the rest retry. */
+  private Outcome failed(Item item, KmsCallException e) {
+    // upstream aws_kms drops the key on these three, logging each once with its reason
+    return switch (e.kind()) {
+      case NOT_FOUND -> drop(item, Level.INFO, "no such key");
+      case INVALID_ARN -> drop(item, Level.ERROR, "invalid ARN");
+      case INVALID_STATE ->
+          drop(
+              item,
+              Level.INFO,
+              "the key is in a state that rules out deletion, usually already pending");
+      default -> {
+        int attempt = item.failures + 1;
+        // a missing permission rarely heals by itself; either way, a key that keeps failing must
+        // not hold a queue slot for ever and stall every cleanup behind it
+        int limit =
+            e.kind() == KmsCallException.Kind.ACCESS_DENIED ? MAX_ATTEMPTS_DENIED : MAX_ATTEMPTS;
+        if (attempt >= limit) {
+          drop(
+              item,
+              Level.ERROR,
+              "gave up after "
+                  + attempt
+                  + " attempts: "
+                  + e.getMessage()
+                  + (!journaled
+                      ? "; the orphan key sweep will find the key again"
+                      : "; it stays in the deletion journal and is tried again at the next start"));
+          yield Outcome.GIVEN_UP;
+        }
+        yield retry(item, e.getMessage());
+      }
+    };
+  }
+
+  private Outcome drop(Item item, Level level, String why) {
+    withKey(log.atLevel(level), item.keyArn, item.aliasName)
+        .addKeyValue("reason", why)
+        .addKeyValue("queued_because", item.reason)
+        .log("Key not scheduled for deletion");
+    return Outcome.DONE;
+  }
+
+  Outcome retry(Item item, String why) {
+    int attempt = item.failures + 1;
+    withKey(log.atWarn(), item.keyArn, item.aliasName)
+        .addKeyValue("reason", why)
+        .addKeyValue("attempt", attempt)
+        .addKeyValue("retry_in", Ages.format(backoff(attempt)))
+        .log("Failed to schedule key deletion; will retry");
+    return Outcome.RETRY;
+  }
+
+  /** The wait after the {@code failures}-th failure: 1 s, 2 s, 4 s, … up to the maximum. */
+  Duration backoff(int failures) {
+    Duration wait = settings.initialBackoff();
+    for (int i = 1; i < failures && wait.compareTo(settings.maxBackoff()) < 0; i++) {
+      wait = wait.multipliedBy(2);
+    }
+    return wait.compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : wait;
+  }
+
+  private static LoggingEventBuilder withKey(
+      LoggingEventBuilder event, String keyArn, String aliasName) {
+    event.addKeyValue("key_arn", keyArn);
+    if (aliasName != null) {
+      event.addKeyValue("alias_name", aliasName);
+    }
+    return event;
+  }
+}
