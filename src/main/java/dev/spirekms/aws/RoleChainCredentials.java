@@ -58,10 +58,6 @@ public final class RoleChainCredentials implements AutoCloseable {
     return hops.isEmpty() ? source : hops.get(hops.size() - 1);
   }
 
-  public AwsCredentialsProvider source() {
-    return source;
-  }
-
   /** The hops in order; empty when no role is assumed. */
   public List<AssumedRoleHop> hops() {
     return hops;

@@ -11,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -141,15 +142,11 @@ final class DeletionJournal {
 
   /** The keys in the journal and why each was queued, oldest first. */
   synchronized Map<String, String> entries() {
-    return Map.copyOf(entries);
+    return Collections.unmodifiableMap(new LinkedHashMap<>(entries));
   }
 
   synchronized List<String> keyArns() {
     return List.copyOf(entries.keySet());
-  }
-
-  synchronized boolean contains(String keyArn) {
-    return entries.containsKey(keyArn);
   }
 
   /** Adds a key and syncs the file before returning; a key already there is left as it is. */

@@ -64,14 +64,7 @@ class KeyLifecycleTest {
 
   @Test
   void startSchedulesTheRefreshOneIntervalAwayAndTheCleanupMinutesAway() {
-    TestBed.Server a =
-        bed.server(
-                "srv-a",
-                LifecycleSettings.builder()
-                    .firstRunDelay(Duration.ofMinutes(2))
-                    .firstRunJitter(Duration.ZERO)
-                    .build())
-            .start();
+    TestBed.Server a = bed.server("srv-a", TestBed.PROMPT).start();
     assertEquals(
         java.util.List.of(
             TestBed.START.plus(Duration.ofMinutes(2)),

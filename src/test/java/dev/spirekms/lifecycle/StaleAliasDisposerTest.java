@@ -513,14 +513,7 @@ class StaleAliasDisposerTest {
 
   @Test
   void runsOnceADayTheFirstTimeMinutesAfterStart() {
-    TestBed.Server a =
-        bed.server(
-                "srv-a",
-                LifecycleSettings.builder()
-                    .firstRunDelay(Duration.ofMinutes(2))
-                    .firstRunJitter(Duration.ZERO)
-                    .build())
-            .start();
+    TestBed.Server a = bed.server("srv-a", TestBed.PROMPT).start();
     bed.model.clearCalls();
     bed.advance(Duration.ofMinutes(2).minusMillis(1));
     assertEquals(0, bed.calls(KmsOperations.LIST_ALIASES));

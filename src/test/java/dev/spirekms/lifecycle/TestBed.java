@@ -103,6 +103,13 @@ final class TestBed {
     return server(serverId, QUIET);
   }
 
+  /** Defaults, with cleanup's first run exactly 2 minutes after start (no jitter). */
+  static final LifecycleSettings PROMPT =
+      LifecycleSettings.builder()
+          .firstRunDelay(Duration.ofMinutes(2))
+          .firstRunJitter(Duration.ZERO)
+          .build();
+
   /** Defaults, but cleanup's first run a year away, so a test's own runs are the only ones. */
   static final LifecycleSettings QUIET =
       LifecycleSettings.builder()

@@ -19,8 +19,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -46,13 +44,6 @@ public final class StsProxy implements AutoCloseable {
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private final Set<String> deniedRoles = ConcurrentHashMap.newKeySet();
-  private final ExecutorService executor =
-      Executors.newCachedThreadPool(
-          task -> {
-            Thread thread = new Thread(task, "sts-proxy");
-            thread.setDaemon(true);
-            return thread;
-          });
 
   private StsProxy(URI target) throws IOException {
     this.target = target;
@@ -64,7 +55,6 @@ public final class StsProxy implements AutoCloseable {
     HttpServer listening =
         HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
     listening.createContext("/", this::handle);
-    listening.setExecutor(executor);
     listening.start();
     return listening;
   }
@@ -84,10 +74,6 @@ public final class StsProxy implements AutoCloseable {
 
   public List<Request> requests(String action) {
     return requests.stream().filter(r -> r.action().equals(action)).toList();
-  }
-
-  public void clear() {
-    requests.clear();
   }
 
   /**
@@ -188,6 +174,5 @@ public final class StsProxy implements AutoCloseable {
       server.stop(0);
       server = null;
     }
-    executor.shutdownNow();
   }
 }
