@@ -125,6 +125,7 @@ public final class KmsModel {
   private final String accountId;
   private final int maxKeys;
   private final SecureRandom random = new SecureRandom();
+  private final KeyPairSource keyPairs;
   private final FaultInjector faults = new FaultInjector();
   private final CallLog callLog;
 
@@ -139,6 +140,7 @@ public final class KmsModel {
     this.accountId = builder.accountId;
     this.maxKeys = builder.maxKeys;
     this.callLog = new CallLog(builder.callLogCapacity);
+    this.keyPairs = builder.rsaAhead ? KeyPairSource.ahead(random) : KeyPairSource.onDemand(random);
     if (builder.awsManagedAliases) {
       for (String name : AWS_MANAGED_ALIASES) {
         AliasRecord alias = new AliasRecord(name, aliasArn(name), null, null);
@@ -389,7 +391,7 @@ public final class KmsModel {
       throw KmsErrors.unsupported("multi-Region keys are not supported by the local KMS");
     }
     // Generating a key pair is slow (RSA 4096): do it outside the lock.
-    var keyPair = spec.generate(random);
+    var keyPair = keyPairs.next(spec);
     synchronized (lock) {
       Instant now = purgeExpired();
       if (keys.size() >= maxKeys) {
@@ -1091,6 +1093,7 @@ public final class KmsModel {
     private boolean awsManagedAliases;
     private int maxKeys = DEFAULT_MAX_KEYS;
     private int callLogCapacity = 10_000;
+    private boolean rsaAhead;
 
     private Builder() {}
 
@@ -1141,6 +1144,15 @@ public final class KmsModel {
         throw new IllegalArgumentException("call log capacity must be at least 1: " + capacity);
       }
       this.callLogCapacity = capacity;
+      return this;
+    }
+
+    /**
+     * Generates one RSA key pair per RSA key spec ahead, on a daemon thread, so that CreateKey for
+     * RSA (RSA-4096 in particular) answers within a client's attempt timeout.
+     */
+    public Builder withRsaKeysAhead() {
+      this.rsaAhead = true;
       return this;
     }
 

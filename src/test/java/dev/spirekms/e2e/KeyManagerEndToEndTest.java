@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import dev.spirekms.localkms.KmsModel;
 import dev.spirekms.proto.config.v1.ConfigGrpc;
 import dev.spirekms.proto.config.v1.ConfigureRequest;
 import dev.spirekms.proto.config.v1.CoreConfiguration;
@@ -72,17 +73,21 @@ class KeyManagerEndToEndTest {
   }
 
   private static List<PublicKey> publicKeys(KeyManagerGrpc.KeyManagerBlockingStub keys) {
-    return keys.getPublicKeys(GetPublicKeysRequest.getDefaultInstance()).getPublicKeysList().stream()
+    return keys
+        .getPublicKeys(GetPublicKeysRequest.getDefaultInstance())
+        .getPublicKeysList()
+        .stream()
         .sorted(Comparator.comparing(PublicKey::getId))
         .toList();
   }
 
   /** Signs a digest the way SPIRE's CA would for this key type and checks it with the JDK. */
-  private static void signAndVerify(KeyManagerGrpc.KeyManagerBlockingStub keys, PublicKey key, boolean pss)
-      throws Exception {
+  private static void signAndVerify(
+      KeyManagerGrpc.KeyManagerBlockingStub keys, PublicKey key, boolean pss) throws Exception {
     boolean ec = key.getType() == KeyType.EC_P256 || key.getType() == KeyType.EC_P384;
     String digestName = key.getType() == KeyType.EC_P384 ? "SHA-384" : "SHA-256";
-    HashAlgorithm hash = key.getType() == KeyType.EC_P384 ? HashAlgorithm.SHA384 : HashAlgorithm.SHA256;
+    HashAlgorithm hash =
+        key.getType() == KeyType.EC_P384 ? HashAlgorithm.SHA384 : HashAlgorithm.SHA256;
     byte[] message = ("to be signed by " + key.getId()).getBytes();
     byte[] digest = MessageDigest.getInstance(digestName).digest(message);
     SignDataRequest.Builder request =
@@ -103,11 +108,13 @@ class KeyManagerEndToEndTest {
     if (pss) {
       verifier = Signature.getInstance("RSASSA-PSS");
       verifier.setParameter(
-          new PSSParameterSpec(digestName, "MGF1", new MGF1ParameterSpec(digestName), digest.length, 1));
+          new PSSParameterSpec(
+              digestName, "MGF1", new MGF1ParameterSpec(digestName), digest.length, 1));
     } else {
       verifier =
           Signature.getInstance(
-              (digestName.equals("SHA-384") ? "SHA384" : "SHA256") + (ec ? "withECDSA" : "withRSA"));
+              (digestName.equals("SHA-384") ? "SHA384" : "SHA256")
+                  + (ec ? "withECDSA" : "withRSA"));
     }
     verifier.initVerify(publicKey);
     verifier.update(message);
@@ -118,7 +125,8 @@ class KeyManagerEndToEndTest {
   void generatesRotatesListsAndSignsThenASecondLaunchFindsTheSameKeys() throws Exception {
     Path serverIdFile = temp.resolve("server_id");
     List<PublicKey> afterFirstLaunch;
-    try (LocalKmsPlugin local = new LocalKmsPlugin(temp)) {
+    try (LocalKmsPlugin local =
+        new LocalKmsPlugin(temp, KmsModel.builder().withRsaKeysAhead().build())) {
       String pluginData = local.pluginData(serverIdFile);
       try (GoPluginHost host = local.launch().start()) {
         init(host);
@@ -126,7 +134,8 @@ class KeyManagerEndToEndTest {
             ConfigGrpc.newBlockingStub(host.channel())
                 .validate(
                     ValidateRequest.newBuilder()
-                        .setCoreConfiguration(CoreConfiguration.newBuilder().setTrustDomain("example.org"))
+                        .setCoreConfiguration(
+                            CoreConfiguration.newBuilder().setTrustDomain("example.org"))
                         .setHclConfiguration(pluginData)
                         .build());
         assertTrue(validation.getValid(), validation.getNotesList().toString());
@@ -138,7 +147,10 @@ class KeyManagerEndToEndTest {
         for (Map.Entry<String, KeyType> key : KEYS.entrySet()) {
           PublicKey generated =
               keys.generateKey(
-                      GenerateKeyRequest.newBuilder().setKeyId(key.getKey()).setKeyType(key.getValue()).build())
+                      GenerateKeyRequest.newBuilder()
+                          .setKeyId(key.getKey())
+                          .setKeyType(key.getValue())
+                          .build())
                   .getPublicKey();
           assertEquals(key.getKey(), generated.getId());
           signAndVerify(keys, generated, false);
@@ -147,10 +159,16 @@ class KeyManagerEndToEndTest {
           }
         }
         PublicKey before =
-            publicKeys(keys).stream().filter(k -> k.getId().equals("x509-CA-A")).findFirst().orElseThrow();
+            publicKeys(keys).stream()
+                .filter(k -> k.getId().equals("x509-CA-A"))
+                .findFirst()
+                .orElseThrow();
         PublicKey rotated =
             keys.generateKey(
-                    GenerateKeyRequest.newBuilder().setKeyId("x509-CA-A").setKeyType(KeyType.EC_P256).build())
+                    GenerateKeyRequest.newBuilder()
+                        .setKeyId("x509-CA-A")
+                        .setKeyType(KeyType.EC_P256)
+                        .build())
                 .getPublicKey();
         assertNotEquals(before.getFingerprint(), rotated.getFingerprint());
         signAndVerify(keys, rotated, false);

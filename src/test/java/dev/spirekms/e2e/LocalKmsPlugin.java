@@ -22,8 +22,12 @@ final class LocalKmsPlugin implements AutoCloseable {
   private final Path policyFile;
 
   LocalKmsPlugin(Path temp) throws IOException {
+    this(temp, KmsModel.create());
+  }
+
+  LocalKmsPlugin(Path temp, KmsModel model) throws IOException {
     this.temp = temp;
-    this.kms = LocalKmsServer.start(KmsModel.create(), 0);
+    this.kms = LocalKmsServer.start(model, 0);
     this.policyFile = temp.resolve("key-policy.json");
     Files.writeString(policyFile, "{\"Version\":\"2012-10-17\",\"Statement\":[]}");
   }
