@@ -59,6 +59,18 @@ public final class LocalKmsServer implements AutoCloseable {
    */
   static final String NO_DELAY_PROPERTY = "sun.net.httpserver.nodelay";
 
+  /**
+   * No answer leaves sooner than this after its request arrived. Real KMS is never this fast, and
+   * the AWS SDK for Go (under SPIRE's built-in {@code aws_kms}) races on an answer that arrives
+   * while it is still finishing the request on a kept-alive connection: it closes the connection
+   * while reading the body ("failed to discard response body ... use of closed network connection")
+   * and retries, so a CreateAlias that succeeded is sent again and fails with
+   * AlreadyExistsException. Measured with that SDK (the version SPIRE v1.13.3 pins), two clients
+   * making 9,000 calls (CreateKey, GetPublicKey, CreateAlias) against this server on a loaded
+   * 2-core machine: 40 to 70 calls retried with no floor, 27 with 1 ms, none with 3 ms.
+   */
+  static final Duration RESPONSE_FLOOR = Duration.ofMillis(3);
+
   static {
     if (System.getProperty(NO_DELAY_PROPERTY) == null) {
       System.setProperty(NO_DELAY_PROPERTY, "true");
@@ -217,13 +229,14 @@ public final class LocalKmsServer implements AutoCloseable {
   }
 
   private void handle(HttpExchange exchange) throws IOException {
+    long received = System.nanoTime();
     try (exchange) {
       exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
       recordSigner(exchange);
       try {
         if (!"POST".equals(exchange.getRequestMethod())
             || !"/".equals(exchange.getRequestURI().getPath())) {
-          sendError(exchange, 404, "UnknownOperationException", "only POST / is served");
+          sendError(exchange, received, 404, "UnknownOperationException", "only POST / is served");
           return;
         }
         String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
@@ -232,13 +245,14 @@ public final class LocalKmsServer implements AutoCloseable {
                 ? target.substring(TARGET_PREFIX.length())
                 : null;
         if (operation == null || !protocol.supports(operation)) {
-          sendError(exchange, 400, "UnknownOperationException", "unknown operation " + target);
+          sendError(
+              exchange, received, 400, "UnknownOperationException", "unknown operation " + target);
           return;
         }
         JsonObject body = readBody(exchange);
-        send(exchange, 200, protocol.handle(operation, body).toString());
+        send(exchange, received, 200, protocol.handle(operation, body).toString());
       } catch (KmsJsonProtocol.MalformedRequestException e) {
-        sendError(exchange, 400, "SerializationException", e.getMessage());
+        sendError(exchange, received, 400, "SerializationException", e.getMessage());
       } catch (AwsServiceException e) {
         String code =
             e.awsErrorDetails() != null && e.awsErrorDetails().errorCode() != null
@@ -248,12 +262,12 @@ public final class LocalKmsServer implements AutoCloseable {
             e.awsErrorDetails() != null && e.awsErrorDetails().errorMessage() != null
                 ? e.awsErrorDetails().errorMessage()
                 : String.valueOf(e.getMessage());
-        sendError(exchange, e.statusCode() > 0 ? e.statusCode() : 500, code, message);
+        sendError(exchange, received, e.statusCode() > 0 ? e.statusCode() : 500, code, message);
       } catch (SdkClientException e) {
         // A client-side fault such as a timeout: leave the request unanswered.
         stall();
       } catch (RuntimeException e) {
-        sendError(exchange, 500, "KMSInternalException", String.valueOf(e.getMessage()));
+        sendError(exchange, received, 500, "KMSInternalException", String.valueOf(e.getMessage()));
       }
     }
   }
@@ -263,6 +277,19 @@ public final class LocalKmsServer implements AutoCloseable {
       closed.await(MAX_STALL.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void waitForFloor(long received) {
+    long left = RESPONSE_FLOOR.toNanos() - (System.nanoTime() - received);
+    while (left > 0) {
+      try {
+        TimeUnit.NANOSECONDS.sleep(left);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      left = RESPONSE_FLOOR.toNanos() - (System.nanoTime() - received);
     }
   }
 
@@ -290,17 +317,20 @@ public final class LocalKmsServer implements AutoCloseable {
     return json.getAsJsonObject();
   }
 
-  private static void sendError(HttpExchange exchange, int status, String code, String message)
+  private static void sendError(
+      HttpExchange exchange, long received, int status, String code, String message)
       throws IOException {
     exchange.getResponseHeaders().set("x-amzn-ErrorType", code);
     JsonObject body = new JsonObject();
     body.addProperty("__type", code);
     body.addProperty("message", message);
-    send(exchange, status, body.toString());
+    send(exchange, received, status, body.toString());
   }
 
-  private static void send(HttpExchange exchange, int status, String body) throws IOException {
+  private static void send(HttpExchange exchange, long received, int status, String body)
+      throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    waitForFloor(received);
     exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
     exchange.sendResponseHeaders(status, bytes.length);
     try (OutputStream out = exchange.getResponseBody()) {
