@@ -14,6 +14,9 @@ final class Cli {
 
   static final String NAME = "spire-aws-kms-keymanager";
 
+  /** The operator guide, as shipped in the distribution's directory (next to bin/ and lib/). */
+  static final String GUIDE = "docs/plugin_server_keymanager_aws_kms_java.md";
+
   /** Runs the plugin server. */
   @FunctionalInterface
   interface Serve {
@@ -79,7 +82,7 @@ final class Cli {
     return NAME
         + " is a SPIRE server KeyManager plugin that keeps signing keys in AWS KMS.\n"
         + "SPIRE server starts it (plugin_cmd in server.conf); see "
-        + CliMessages.GUIDE
+        + GUIDE
         + "\nin the directory the plugin is installed in.\n"
         + "\n"
         + "Usage: "

@@ -9,13 +9,10 @@ package dev.spirekms.cli;
 public final class CliMessages {
   private CliMessages() {}
 
-  /** The operator guide, as shipped in the distribution's directory (next to bin/ and lib/). */
-  public static final String GUIDE = "docs/plugin_server_keymanager_aws_kms_java.md";
-
   public static final String NOT_STARTED_BY_SPIRE =
       Cli.NAME
           + ": this is a SPIRE plugin, start it from SPIRE server (plugin_cmd in server.conf); see "
-          + GUIDE
+          + Cli.GUIDE
           + " in the directory the plugin is installed in, or run '"
           + Cli.NAME
           + " help'";
