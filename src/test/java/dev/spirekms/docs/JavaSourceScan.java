@@ -101,7 +101,9 @@ final class JavaSourceScan {
         return all;
       }
       // "new X(" must not match "new XY(", nor ".log(" match ".login(": the call ends with '('
-      if (!call.startsWith(".") && at > 0 && Character.isJavaIdentifierPart(statement.charAt(at - 1))) {
+      if (!call.startsWith(".")
+          && at > 0
+          && Character.isJavaIdentifierPart(statement.charAt(at - 1))) {
         from = at + 1;
         continue;
       }
@@ -151,7 +153,8 @@ final class JavaSourceScan {
         while (j < n && source.charAt(j) != c) {
           j += source.charAt(j) == '\\' ? 2 : 1;
         }
-        boolean letters = source.substring(i + 1, Math.min(j, n)).codePoints().anyMatch(Character::isLetter);
+        boolean letters =
+            source.substring(i + 1, Math.min(j, n)).codePoints().anyMatch(Character::isLetter);
         i = j + 1;
         out.append(c == '\'' ? "' '" : letters ? WORDS : "\"\"");
       } else {

@@ -33,7 +33,10 @@ final class MessageCatalogue {
 
   static List<Path> catalogueFiles() throws IOException {
     try (Stream<Path> files = Files.walk(MAIN_SOURCES)) {
-      return files.filter(p -> p.getFileName().toString().endsWith(CATALOGUE_SUFFIX)).sorted().toList();
+      return files
+          .filter(p -> p.getFileName().toString().endsWith(CATALOGUE_SUFFIX))
+          .sorted()
+          .toList();
     }
   }
 
@@ -56,7 +59,8 @@ final class MessageCatalogue {
             && Modifier.isFinal(modifiers)) {
           field.setAccessible(true);
           messages.add(
-              new Message(catalogue.getSimpleName() + "." + field.getName(), (String) field.get(null)));
+              new Message(
+                  catalogue.getSimpleName() + "." + field.getName(), (String) field.get(null)));
         }
       }
     }

@@ -20,8 +20,8 @@ import java.util.regex.Pattern;
  *
  * <ol>
  *   <li>the span contains the message's <em>key text</em>: the message up to its first value; when
- *       that has fewer than {@value #MIN_KEY_TEXT} characters (say {@code key "%s" not found}),
- *       the key text runs on over the value to the next one, and so on, with each value matching a
+ *       that has fewer than {@value #MIN_KEY_TEXT} characters (say {@code key "%s" not found}), the
+ *       key text runs on over the value to the next one, and so on, with each value matching a
  *       {@code <name>} or a word of the span; or
  *   <li>the span ends with {@code ...}, and what comes before it, at least {@value #MIN_KEY_TEXT}
  *       characters, is the start of the message, each {@code <name>} standing for one value.
