@@ -61,7 +61,7 @@ public final class AssumedRoleHop implements AwsCredentialsProvider {
 
   /** How the hop is named in messages, e.g. {@code role hop 2 of 2 (arn:aws:iam::…:role/x)}. */
   public String describe() {
-    return "role hop " + number + " of " + hopCount + " (" + role.roleArn() + ")";
+    return String.format(AwsMessages.ROLE_HOP, number, hopCount, role.roleArn());
   }
 
   /**
@@ -188,13 +188,12 @@ public final class AssumedRoleHop implements AwsCredentialsProvider {
       return current.credentials();
     }
     String failure = lastFailure;
+    String renewal = failure == null ? "" : ", and renewing it failed: " + failure;
     throw new CredentialsUnavailableException(
-        "no valid credentials for "
-            + describe()
-            + (current == null
-                ? ": it was never assumed"
-                : ": its session expired at " + current.expiration())
-            + (failure == null ? "" : ", and renewing it failed: " + failure));
+        current == null
+            ? String.format(AwsMessages.NEVER_ASSUMED, describe(), renewal)
+            : String.format(
+                AwsMessages.SESSION_EXPIRED, describe(), current.expiration(), renewal));
   }
 
   @Override

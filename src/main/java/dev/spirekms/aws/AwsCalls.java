@@ -68,7 +68,12 @@ public final class AwsCalls {
     }
     if (e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException) {
       return new KmsCallException(
-          Kind.UNAVAILABLE, action, null, null, action + " timed out: " + e.getMessage(), e);
+          Kind.UNAVAILABLE,
+          action,
+          null,
+          null,
+          String.format(AwsMessages.TIMED_OUT, action, e.getMessage()),
+          e);
     }
     if (e.retryable() || isIoFailure(e)) {
       return new KmsCallException(
@@ -76,11 +81,16 @@ public final class AwsCalls {
           action,
           null,
           null,
-          action + " could not reach AWS: " + e.getMessage(),
+          String.format(AwsMessages.UNREACHABLE, action, e.getMessage()),
           e);
     }
     return new KmsCallException(
-        Kind.OTHER, action, null, null, action + " failed: " + e.getMessage(), e);
+        Kind.OTHER,
+        action,
+        null,
+        null,
+        String.format(AwsMessages.FAILED, action, e.getMessage()),
+        e);
   }
 
   /**
@@ -88,7 +98,12 @@ public final class AwsCalls {
    */
   private static KmsCallException unsigned(String action, CredentialsUnavailableException e) {
     return new KmsCallException(
-        Kind.UNAVAILABLE, action, null, null, action + " was not sent: " + e.getMessage(), e);
+        Kind.UNAVAILABLE,
+        action,
+        null,
+        null,
+        String.format(AwsMessages.NOT_SENT, action, e.getMessage()),
+        e);
   }
 
   private static KmsCallException fromService(String action, AwsServiceException e) {
@@ -104,10 +119,10 @@ public final class AwsCalls {
         switch (kind) {
           case ACCESS_DENIED ->
               BAD_CREDENTIALS.contains(code)
-                  ? "AWS rejected the credentials used for " + action + ": " + described
-                  : "access denied to " + action + ": " + described;
-          case THROTTLED -> action + " was throttled by AWS: " + described;
-          default -> action + " failed: " + described;
+                  ? String.format(AwsMessages.CREDENTIALS_REJECTED, action, described)
+                  : String.format(AwsMessages.ACCESS_DENIED, action, described);
+          case THROTTLED -> String.format(AwsMessages.THROTTLED, action, described);
+          default -> String.format(AwsMessages.FAILED, action, described);
         };
     return new KmsCallException(kind, action, code, requestId, message, e);
   }

@@ -149,7 +149,7 @@ final class AwsKmsBackendFactory implements BackendFactory {
     try {
       caller = clients.proveIdentity();
     } catch (KmsCallException e) {
-      throw KeyStoreException.fromCall("the AWS role chain could not be assumed", e);
+      throw KeyStoreException.fromCall(CliMessages.ROLE_CHAIN_NOT_ASSUMED, e);
     }
     for (AssumedRoleHop hop : chain.hops()) {
       LOG.atDebug()
@@ -186,7 +186,7 @@ final class AwsKmsBackendFactory implements BackendFactory {
       // upstream aws_kms: Internal "failed to read file configured in 'key_policy_file'"
       throw new KeyStoreException(
           KeyStoreException.Kind.INTERNAL,
-          "failed to read file configured in 'key_policy_file': " + e.getMessage(),
+          String.format(CliMessages.KEY_POLICY_FILE_NOT_READ, e.getMessage()),
           e);
     }
   }

@@ -14,6 +14,9 @@ final class Cli {
 
   static final String NAME = "spire-aws-kms-keymanager";
 
+  /** The operator guide, as shipped in the distribution's directory (next to bin/ and lib/). */
+  static final String GUIDE = "docs/plugin_server_keymanager_aws_kms_java.md";
+
   /** Runs the plugin server. */
   @FunctionalInterface
   interface Serve {
@@ -47,12 +50,7 @@ final class Cli {
         boolean training = !env.getOrDefault(TRAINING_RUN_ENV, "").isEmpty();
         return serve.serve(env, training);
       }
-      err.println(
-          NAME
-              + ": this is a SPIRE plugin, start it from SPIRE server (plugin_cmd in"
-              + " server.conf); see README.md, or run '"
-              + NAME
-              + " help'");
+      err.println(CliMessages.NOT_STARTED_BY_SPIRE);
       return 1;
     }
     switch (args[0]) {
@@ -63,7 +61,7 @@ final class Cli {
         return 0;
       case "demo":
         if (args.length > 1) {
-          err.println(NAME + ": demo takes no arguments");
+          err.println(CliMessages.DEMO_TAKES_NO_ARGUMENTS);
           err.print(usage());
           return 2;
         }
@@ -74,7 +72,7 @@ final class Cli {
         out.print(usage());
         return 0;
       default:
-        err.println(NAME + ": unknown command \"" + args[0] + "\"");
+        err.println(String.format(CliMessages.UNKNOWN_COMMAND, args[0]));
         err.print(usage());
         return 2;
     }
@@ -83,7 +81,9 @@ final class Cli {
   static String usage() {
     return NAME
         + " is a SPIRE server KeyManager plugin that keeps signing keys in AWS KMS.\n"
-        + "SPIRE server starts it (plugin_cmd in server.conf); see README.md.\n"
+        + "SPIRE server starts it (plugin_cmd in server.conf); see "
+        + GUIDE
+        + "\nin the directory the plugin is installed in.\n"
         + "\n"
         + "Usage: "
         + NAME

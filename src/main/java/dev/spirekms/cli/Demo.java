@@ -118,9 +118,9 @@ final class Demo {
       runDemo();
       return 0;
     } catch (StatusRuntimeException e) {
-      err.println(Cli.NAME + " demo: failed while " + step + ": " + e.getMessage());
+      err.println(String.format(CliMessages.DEMO_FAILED, step, e.getMessage()));
     } catch (IOException | GeneralSecurityException | RuntimeException e) {
-      err.println(Cli.NAME + " demo: failed while " + step + ": " + e);
+      err.println(String.format(CliMessages.DEMO_FAILED, step, e));
     }
     return 1;
   }

@@ -45,7 +45,10 @@ public final class ConfigLoader {
   static final String STS_ENDPOINT = "sts_endpoint";
   static final String USE_FIPS_ENDPOINT = "use_fips_endpoint";
 
-  private static final List<String> KNOWN_KEYS =
+  /**
+   * Every key the loader reads; docs/configuration.md has a row for each (ConfigurationTableTest).
+   */
+  static final List<String> KNOWN_KEYS =
       List.of(
           REGION,
           ACCESS_KEY_ID,

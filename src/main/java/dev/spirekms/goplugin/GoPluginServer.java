@@ -85,7 +85,7 @@ public final class GoPluginServer implements AutoCloseable {
     if (transport == Transport.TCP) {
       log.atWarn()
           .addKeyValue("reason", String.valueOf(Epoll.unavailabilityCause()))
-          .log("Unix sockets are not available; serving on loopback TCP instead");
+          .log(GoPluginMessages.TCP_FALLBACK);
     }
     return start(env, services, shutdown, transport);
   }
@@ -159,8 +159,7 @@ public final class GoPluginServer implements AutoCloseable {
           server, services.health, services.openStreams, Optional.empty(), Optional.empty(), line);
     }
     throw new IOException(
-        String.format(
-            "no free TCP port on 127.0.0.1 between %d and %d", env.minPort(), env.maxPort()));
+        String.format(GoPluginMessages.NO_FREE_TCP_PORT, env.minPort(), env.maxPort()));
   }
 
   /** The line to print on stdout, without a line terminator. */
@@ -193,7 +192,7 @@ public final class GoPluginServer implements AutoCloseable {
       if (!server.awaitTermination(GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
         log.atWarn()
             .addKeyValue("grace_ms", GRACE.toMillis())
-            .log("Calls still running after the grace period were cancelled");
+            .log(GoPluginMessages.CALLS_CANCELLED);
         server.shutdownNow();
         server.awaitTermination(FORCED_STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
       }

@@ -61,17 +61,15 @@ public final class PluginEnvironment {
     }
     if (!hasMagicCookie(pluginType, env)) {
       throw new PluginEnvironmentException(
-          String.format(
-              "environment variable %s must be set to %s: this program is a plugin and is"
-                  + " started by its host, not run directly",
-              pluginType, pluginType));
+          String.format(GoPluginMessages.MAGIC_COOKIE_MISSING, pluginType, pluginType));
     }
     int version = negotiateVersion(env.getOrDefault(PROTOCOL_VERSIONS, ""), supportedAppVersions);
     int minPort = port(env, MIN_PORT);
     int maxPort = port(env, MAX_PORT);
     if (minPort > maxPort) {
       throw new PluginEnvironmentException(
-          String.format("%s (%d) is greater than %s (%d)", MIN_PORT, minPort, MAX_PORT, maxPort));
+          String.format(
+              GoPluginMessages.PORT_RANGE_REVERSED, MIN_PORT, minPort, MAX_PORT, maxPort));
     }
     String dir = env.getOrDefault(UNIX_SOCKET_DIR, "");
     Optional<Path> socketDir = dir.isEmpty() ? Optional.empty() : Optional.of(Path.of(dir));
@@ -116,11 +114,11 @@ public final class PluginEnvironment {
       port = Integer.parseInt(value);
     } catch (NumberFormatException e) {
       throw new PluginEnvironmentException(
-          String.format("%s must be a port number, got \"%s\"", name, value));
+          String.format(GoPluginMessages.PORT_NOT_A_NUMBER, name, value));
     }
     if (port < 0 || port > MAX_TCP_PORT) {
       throw new PluginEnvironmentException(
-          String.format("%s must be between 0 and %d, got %d", name, MAX_TCP_PORT, port));
+          String.format(GoPluginMessages.PORT_OUT_OF_RANGE, name, MAX_TCP_PORT, port));
     }
     return port;
   }

@@ -58,7 +58,7 @@ public final class PluginProcess {
     try {
       environment = PluginEnvironment.parse(pluginType, env, appProtocolVersions);
     } catch (PluginEnvironmentException e) {
-      log.atError().addKeyValue("reason", e.getMessage()).log("Plugin cannot start");
+      log.atError().addKeyValue("reason", e.getMessage()).log(GoPluginMessages.CANNOT_START);
       return 1;
     }
     ShutdownSignal shutdown = new ShutdownSignal();
@@ -75,21 +75,21 @@ public final class PluginProcess {
     try {
       plugin = pluginFactory.get();
     } catch (RuntimeException e) {
-      log.atError().addKeyValue("reason", e.toString()).log("Plugin could not be created");
+      log.atError().addKeyValue("reason", e.toString()).log(GoPluginMessages.NOT_CREATED);
       return 1;
     }
     GoPluginServer server;
     try {
       server = GoPluginServer.start(environment, plugin.services(), shutdown);
     } catch (IOException | RuntimeException e) {
-      log.atError().addKeyValue("reason", e.toString()).log("Plugin server could not start");
+      log.atError().addKeyValue("reason", e.toString()).log(GoPluginMessages.SERVER_NOT_STARTED);
       closePlugin(plugin);
       return 1;
     }
     try {
       StdoutGuard.announce(out, server.handshakeLine());
     } catch (IOException e) {
-      log.atError().addKeyValue("reason", e.getMessage()).log("Plugin could not announce itself");
+      log.atError().addKeyValue("reason", e.getMessage()).log(GoPluginMessages.NOT_ANNOUNCED);
       server.close();
       closePlugin(plugin);
       return 1;
@@ -123,7 +123,7 @@ public final class PluginProcess {
     try {
       plugin.close();
     } catch (RuntimeException e) {
-      log.atWarn().addKeyValue("reason", e.toString()).log("Plugin did not close cleanly");
+      log.atWarn().addKeyValue("reason", e.toString()).log(GoPluginMessages.NOT_CLOSED_CLEANLY);
     }
   }
 
@@ -140,7 +140,7 @@ public final class PluginProcess {
                   if (!watchdog.done.await(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
                     log.atError()
                         .addKeyValue("deadline_ms", deadline.toMillis())
-                        .log("Plugin did not stop in time; exiting now");
+                        .log(GoPluginMessages.STOP_TIMED_OUT);
                     halt.accept(1);
                   }
                 } catch (InterruptedException e) {

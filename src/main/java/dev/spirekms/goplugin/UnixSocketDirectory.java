@@ -78,7 +78,7 @@ public final class UnixSocketDirectory implements AutoCloseable {
       created.close();
     }
     throw new IOException(
-        "no usable directory for the plugin socket: " + String.join("; ", problems));
+        String.format(GoPluginMessages.NO_SOCKET_DIRECTORY, String.join("; ", problems)));
   }
 
   /**
@@ -115,15 +115,11 @@ public final class UnixSocketDirectory implements AutoCloseable {
     int bytes = text.getBytes(StandardCharsets.UTF_8).length;
     if (bytes > MAX_SOCKET_PATH_BYTES) {
       return Optional.of(
-          String.format(
-              "socket path %s is %d bytes, more than the %d a unix socket allows",
-              text, bytes, MAX_SOCKET_PATH_BYTES));
+          String.format(GoPluginMessages.SOCKET_PATH_TOO_LONG, text, bytes, MAX_SOCKET_PATH_BYTES));
     }
     // go-plugin splits the handshake line on '|' and reads one line
     if (text.contains("|") || text.contains("\n") || text.contains("\r")) {
-      return Optional.of(
-          String.format(
-              "socket path %s contains a character the handshake line cannot carry", text));
+      return Optional.of(String.format(GoPluginMessages.SOCKET_PATH_UNANNOUNCEABLE, text));
     }
     return Optional.empty();
   }
@@ -148,7 +144,7 @@ public final class UnixSocketDirectory implements AutoCloseable {
       log.atWarn()
           .addKeyValue("path", directory)
           .addKeyValue("reason", e.toString())
-          .log("Could not remove the plugin socket directory");
+          .log(GoPluginMessages.SOCKET_DIRECTORY_NOT_REMOVED);
     }
   }
 }

@@ -69,7 +69,7 @@ public abstract class KeyPolicySource {
       try {
         callerArn = caller.get();
       } catch (KmsCallException e) {
-        throw KeyStoreException.fromCall("unable to create policy: cannot get caller identity", e);
+        throw KeyStoreException.fromCall(KeyMessages.NO_CALLER_IDENTITY, e);
       }
       Optional<String> document;
       try {
@@ -77,9 +77,7 @@ public abstract class KeyPolicySource {
       } catch (IllegalArgumentException notARole) {
         LOG.atWarn()
             .addKeyValue("reason", notARole.getMessage())
-            .log(
-                "The server does not run as an IAM role, so new keys get KMS's default key policy;"
-                    + " assign an IAM role to this server or set key_policy_file");
+            .log(KeyMessages.DEFAULT_POLICY_WITHOUT_ROLE);
         return Optional.empty();
       }
       built.compareAndSet(null, document.get());

@@ -143,7 +143,7 @@ public final class KmsKeyStore {
               .asByteArray();
       return new Signature(signature, entry.fingerprint());
     } catch (KmsCallException e) {
-      throw KeyStoreException.fromCall("failed to sign", e);
+      throw KeyStoreException.fromCall(KeyMessages.FAILED_TO_SIGN, e);
     }
   }
 
@@ -151,7 +151,8 @@ public final class KmsKeyStore {
   public record Signature(byte[] bytes, String keyFingerprint) {}
 
   private static KeyStoreException notFound(String spireKeyId) {
-    return new KeyStoreException(Kind.KEY_NOT_FOUND, "key \"" + spireKeyId + "\" not found");
+    return new KeyStoreException(
+        Kind.KEY_NOT_FOUND, String.format(KeyMessages.KEY_NOT_FOUND, spireKeyId));
   }
 
   private KeyEntry generateLocked(String spireKeyId, SpireKeyType type) {
@@ -161,12 +162,11 @@ public final class KmsKeyStore {
       // checked before CreateKey, so that no key is made for an alias KMS would refuse
       throw new KeyStoreException(
           Kind.INVALID_REQUEST,
-          "key id \""
-              + spireKeyId
-              + "\" is too long: its KMS alias would have "
-              + aliasName.length()
-              + " characters, and KMS allows "
-              + KeyNaming.MAX_ALIAS_LENGTH);
+          String.format(
+              KeyMessages.KEY_ID_TOO_LONG,
+              spireKeyId,
+              aliasName.length(),
+              KeyNaming.MAX_ALIAS_LENGTH));
     }
     Optional<String> policy = settings.policy().policy();
     String keyArn = createKey(spireKeyId, type, policy);
@@ -214,11 +214,11 @@ public final class KmsKeyStore {
                       }));
       KeyMetadata metadata = created.keyMetadata();
       if (metadata == null || metadata.arn() == null) {
-        throw new KeyStoreException(Kind.INTERNAL, "malformed create key response");
+        throw new KeyStoreException(Kind.INTERNAL, KeyMessages.MALFORMED_CREATE_KEY_RESPONSE);
       }
       return metadata.arn();
     } catch (KmsCallException e) {
-      throw KeyStoreException.fromCall("failed to create key", e);
+      throw KeyStoreException.fromCall(KeyMessages.FAILED_TO_CREATE_KEY, e);
     }
   }
 
@@ -227,15 +227,15 @@ public final class KmsKeyStore {
     try {
       response = AwsCalls.call("kms:GetPublicKey", () -> kms.getPublicKey(b -> b.keyId(keyArn)));
     } catch (KmsCallException e) {
-      throw KeyStoreException.fromCall("failed to get public key", e);
+      throw KeyStoreException.fromCall(KeyMessages.FAILED_TO_GET_PUBLIC_KEY, e);
     }
     if (response.publicKey() == null || response.publicKey().asByteArrayUnsafe().length == 0) {
-      throw new KeyStoreException(Kind.INTERNAL, "malformed get public key response");
+      throw new KeyStoreException(Kind.INTERNAL, KeyMessages.MALFORMED_GET_PUBLIC_KEY_RESPONSE);
     }
     if (response.keySpec() != null && response.keySpec() != type.keySpec()) {
       throw new KeyStoreException(
           Kind.INTERNAL,
-          "KMS created a " + response.keySpecAsString() + " key where " + type.keySpec() + " was asked");
+          String.format(KeyMessages.WRONG_KEY_SPEC, response.keySpecAsString(), type.keySpec()));
     }
     return response.publicKey().asByteArray();
   }
@@ -248,18 +248,18 @@ public final class KmsKeyStore {
     }
     try {
       AwsCalls.call(
-          "kms:CreateAlias", () -> kms.createAlias(b -> b.aliasName(aliasName).targetKeyId(keyArn)));
+          "kms:CreateAlias",
+          () -> kms.createAlias(b -> b.aliasName(aliasName).targetKeyId(keyArn)));
     } catch (KmsCallException e) {
       if (e.kind() != KmsCallException.Kind.ALREADY_EXISTS) {
-        throw KeyStoreException.fromCall("failed to create alias", e);
+        throw KeyStoreException.fromCall(KeyMessages.FAILED_TO_CREATE_ALIAS, e);
       }
       // another server sharing this server id created it after start-up; its key is left to the
       // orphan sweep rather than deleted here, since that server may still be using it
       LOG.atWarn()
           .addKeyValue("alias_name", aliasName)
           .addKeyValue("spire_key_id", spireKeyId)
-          .log("Alias appeared after start-up, probably made by a server with the same server id;"
-              + " repointing it");
+          .log(KeyMessages.ALIAS_APPEARED);
       updateAlias(aliasName, keyArn);
     }
   }
@@ -267,10 +267,11 @@ public final class KmsKeyStore {
   private void updateAlias(String aliasName, String keyArn) {
     try {
       AwsCalls.call(
-          "kms:UpdateAlias", () -> kms.updateAlias(b -> b.aliasName(aliasName).targetKeyId(keyArn)));
+          "kms:UpdateAlias",
+          () -> kms.updateAlias(b -> b.aliasName(aliasName).targetKeyId(keyArn)));
     } catch (KmsCallException e) {
       if (e.kind() != KmsCallException.Kind.NOT_FOUND) {
-        throw KeyStoreException.fromCall("failed to update alias", e);
+        throw KeyStoreException.fromCall(KeyMessages.FAILED_TO_UPDATE_ALIAS, e);
       }
       // KMS deletes a key's aliases with the key: the alias is gone, so make it again
       try {
@@ -278,7 +279,7 @@ public final class KmsKeyStore {
             "kms:CreateAlias",
             () -> kms.createAlias(b -> b.aliasName(aliasName).targetKeyId(keyArn)));
       } catch (KmsCallException again) {
-        throw KeyStoreException.fromCall("failed to create alias", again);
+        throw KeyStoreException.fromCall(KeyMessages.FAILED_TO_CREATE_ALIAS, again);
       }
     }
   }
@@ -302,7 +303,7 @@ public final class KmsKeyStore {
         marker = Boolean.TRUE.equals(response.truncated()) ? response.nextMarker() : null;
       } while (marker != null);
     } catch (KmsCallException e) {
-      throw KeyStoreException.fromCall("failed to fetch aliases", e);
+      throw KeyStoreException.fromCall(KeyMessages.FAILED_TO_FETCH_ALIASES, e);
     }
     for (KeyEntry entry : load(ours)) {
       entries.put(entry.spireKeyId(), entry);
@@ -334,10 +335,11 @@ public final class KmsKeyStore {
       if (e.getCause() instanceof KeyStoreException k) {
         throw k;
       }
-      throw new KeyStoreException(Kind.INTERNAL, "failed to fetch aliases: " + e.getCause(), e);
+      throw new KeyStoreException(
+          Kind.INTERNAL, String.format(KeyMessages.LOAD_FAILED, e.getCause()), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new KeyStoreException(Kind.UNAVAILABLE, "interrupted while loading keys", e);
+      throw new KeyStoreException(Kind.UNAVAILABLE, KeyMessages.LOAD_INTERRUPTED, e);
     } finally {
       pool.shutdownNow();
     }
@@ -354,8 +356,7 @@ public final class KmsKeyStore {
     String spireKeyId = settings.naming().spireKeyIdOf(aliasName).orElseThrow();
     if (alias.targetKeyId() == null) {
       throw new KeyStoreException(
-          Kind.PRECONDITION,
-          "failed to fetch aliases: found SPIRE alias without key: name=\"" + aliasName + "\"");
+          Kind.PRECONDITION, String.format(KeyMessages.ALIAS_WITHOUT_KEY, aliasName));
     }
     GetPublicKeyResponse response;
     try {
@@ -373,32 +374,26 @@ public final class KmsKeyStore {
                 () ->
                     new KeyStoreException(
                         Kind.INTERNAL,
-                        "failed to fetch aliases: unsupported key spec: "
-                            + response.keySpecAsString()
-                            + ", alias: \""
-                            + aliasName
-                            + "\""));
+                        String.format(
+                            KeyMessages.UNSUPPORTED_KEY_SPEC,
+                            response.keySpecAsString(),
+                            aliasName)));
     if (response.publicKey() == null || response.publicKey().asByteArrayUnsafe().length == 0) {
-      throw new KeyStoreException(
-          Kind.INTERNAL, "failed to fetch aliases: malformed get public key response");
+      throw new KeyStoreException(Kind.INTERNAL, KeyMessages.LOAD_MALFORMED_PUBLIC_KEY);
     }
     byte[] pkix = response.publicKey().asByteArray();
     String keyArn = response.keyId() != null ? response.keyId() : alias.targetKeyId();
-    return Optional.of(new KeyEntry(spireKeyId, type, keyArn, aliasName, pkix, Fingerprints.of(pkix)));
+    return Optional.of(
+        new KeyEntry(spireKeyId, type, keyArn, aliasName, pkix, Fingerprints.of(pkix)));
   }
 
   private Optional<KeyEntry> unusable(AliasListEntry alias, String spireKeyId, KmsCallException e) {
     String aliasName = alias.aliasName();
     String keyId = alias.targetKeyId();
     switch (e.kind()) {
-      case DISABLED -> throw new KeyStoreException(
-          Kind.PRECONDITION,
-          "failed to fetch aliases: found disabled SPIRE key: \""
-              + keyId
-              + "\", alias: \""
-              + aliasName
-              + "\"; enable the key, or delete the alias so that SPIRE replaces the key",
-          e);
+      case DISABLED ->
+          throw new KeyStoreException(
+              Kind.PRECONDITION, String.format(KeyMessages.DISABLED_KEY, keyId, aliasName), e);
       case INVALID_STATE, NOT_FOUND -> {
         KeyState state = stateOf(keyId);
         if (state == KeyState.PENDING_DELETION
@@ -411,22 +406,15 @@ public final class KmsKeyStore {
               .addKeyValue("key_id", keyId)
               .addKeyValue("spire_key_id", spireKeyId)
               .addKeyValue("key_state", state == null ? "NotFound" : state.toString())
-              .log("Alias points at a key that is being deleted; treating the key as absent so"
-                  + " SPIRE generates a new one and the alias is repointed");
+              .log(KeyMessages.ALIAS_TO_DELETED_KEY);
           return Optional.empty();
         }
         throw new KeyStoreException(
             Kind.PRECONDITION,
-            "failed to fetch aliases: SPIRE key \""
-                + keyId
-                + "\" behind alias \""
-                + aliasName
-                + "\" is in state "
-                + state
-                + " and cannot be used",
+            String.format(KeyMessages.KEY_IN_UNUSABLE_STATE, keyId, aliasName, state),
             e);
       }
-      default -> throw KeyStoreException.fromCall("failed to fetch aliases: failed to get public key", e);
+      default -> throw KeyStoreException.fromCall(KeyMessages.LOAD_GET_PUBLIC_KEY, e);
     }
   }
 
@@ -440,7 +428,7 @@ public final class KmsKeyStore {
       if (e.kind() == KmsCallException.Kind.NOT_FOUND) {
         return null;
       }
-      throw KeyStoreException.fromCall("failed to fetch aliases: failed to describe key", e);
+      throw KeyStoreException.fromCall(KeyMessages.LOAD_DESCRIBE_KEY, e);
     }
   }
 }

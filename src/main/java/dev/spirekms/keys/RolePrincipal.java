@@ -6,23 +6,22 @@ import java.util.Optional;
  * The IAM role behind an assumed-role caller ARN, as key policy principals.
  *
  * <p>An STS assumed-role ARN ({@code arn:<partition>:sts::<account>:assumed-role/<role>/<session>})
- * carries the partition but not the role's IAM path; a principal without its path names no role,
- * so the path is taken from a known role ARN when its account and name match.
+ * carries the partition but not the role's IAM path; a principal without its path names no role, so
+ * the path is taken from a known role ARN when its account and name match.
  */
 record RolePrincipal(String partition, String account, String roleName, String path) {
 
   static RolePrincipal fromCallerArn(String callerArn, Optional<String> knownRoleArn) {
     String[] parts = callerArn.split(":", 6);
     if (parts.length != 6 || !parts[0].equals("arn")) {
-      throw new IllegalArgumentException("not an ARN: \"" + callerArn + "\"");
+      throw new IllegalArgumentException(String.format(KeyMessages.NOT_AN_ARN, callerArn));
     }
     String[] resource = parts[5].split("/");
     if (resource.length < 2) {
-      throw new IllegalArgumentException(
-          "incomplete resource, expected 'resource-type/resource-id' but got \"" + parts[5] + "\"");
+      throw new IllegalArgumentException(String.format(KeyMessages.INCOMPLETE_RESOURCE, parts[5]));
     }
     if (!resource[0].equals("assumed-role")) {
-      throw new IllegalArgumentException("arn does not contain an assumed role: \"" + callerArn + "\"");
+      throw new IllegalArgumentException(String.format(KeyMessages.NOT_AN_ASSUMED_ROLE, callerArn));
     }
     String partition = parts[1];
     String account = parts[4];

@@ -26,7 +26,8 @@ public final class ServerIdentity {
   // gofrs/uuid FromString accepts canonical, braced, urn:uuid: and 32-hex forms (upstream aws_kms)
   private static final Pattern HEX32 = Pattern.compile("[0-9a-fA-F]{32}");
   private static final Pattern CANONICAL =
-      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+      Pattern.compile(
+          "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
   private ServerIdentity() {}
 
@@ -42,7 +43,7 @@ public final class ServerIdentity {
       return create(file, newId.get());
     } catch (IOException e) {
       throw new KeyStoreException(
-          Kind.INTERNAL, "failed to read server id from path: " + file + ": " + e.getMessage(), e);
+          Kind.INTERNAL, String.format(KeyMessages.SERVER_ID_NOT_READ, file, e.getMessage()), e);
     }
   }
 
@@ -69,11 +70,7 @@ public final class ServerIdentity {
     }
     if (!CANONICAL.matcher(text).matches()) {
       throw new KeyStoreException(
-          Kind.INTERNAL,
-          "failed to parse server id from path: "
-              + file
-              + ": the file does not hold a UUID; restore the original file or, if the id is lost,"
-              + " remove the file to start with a new id");
+          Kind.INTERNAL, String.format(KeyMessages.SERVER_ID_NOT_A_UUID, file));
     }
     return text.toLowerCase(Locale.ROOT);
   }
@@ -101,7 +98,9 @@ public final class ServerIdentity {
       return value;
     } catch (IOException e) {
       throw new KeyStoreException(
-          Kind.INTERNAL, "failed to persist server id on path: " + file + ": " + e.getMessage(), e);
+          Kind.INTERNAL,
+          String.format(KeyMessages.SERVER_ID_NOT_PERSISTED, file, e.getMessage()),
+          e);
     } finally {
       if (temp != null) {
         try {

@@ -73,9 +73,7 @@ final class AliasRefresher {
           log.atWarn()
               .addKeyValue("refreshed", refreshed)
               .addKeyValue("failed", failed)
-              .log(
-                  "Alias refresh finished with failures; the failed aliases are retried at the"
-                      + " next refresh");
+              .log(LifecycleMessages.REFRESH_FINISHED_WITH_FAILURES);
         } else {
           log.atDebug()
               .addKeyValue("refreshed", refreshed)
@@ -134,7 +132,7 @@ final class AliasRefresher {
           .addKeyValue("spire_key_id", spireKeyId)
           .addKeyValue("key_arn", entry.keyArn())
           .addKeyValue("alias_target", target.arn())
-          .log("Alias target differs from cache, skipping refresh to avoid reverting a rotation");
+          .log(LifecycleMessages.ALIAS_TARGET_DIFFERS);
       return Result.SKIPPED;
     }
     if (target.keyState() == KeyState.PENDING_DELETION
@@ -143,10 +141,7 @@ final class AliasRefresher {
           .addKeyValue("alias_name", aliasName)
           .addKeyValue("spire_key_id", spireKeyId)
           .addKeyValue("key_arn", entry.keyArn())
-          .log(
-              "A key this server uses is pending deletion, so signing with it fails; cancel the"
-                  + " deletion in KMS and enable the key, or restart the server so that SPIRE"
-                  + " generates a new key");
+          .log(LifecycleMessages.KEY_IN_USE_PENDING_DELETION);
       return Result.FAILED;
     }
     try {
@@ -179,9 +174,7 @@ final class AliasRefresher {
         .addKeyValue("alias_name", entry.aliasName())
         .addKeyValue("spire_key_id", entry.spireKeyId())
         .addKeyValue("key_arn", entry.keyArn())
-        .log(
-            "Alias of a key this server uses was missing; recreated it so that no server takes"
-                + " the key for an orphan");
+        .log(LifecycleMessages.ALIAS_RECREATED);
     return Result.RECREATED;
   }
 
@@ -190,9 +183,7 @@ final class AliasRefresher {
         .addKeyValue("alias_name", entry.aliasName())
         .addKeyValue("spire_key_id", entry.spireKeyId())
         .addKeyValue("reason", reason)
-        .log(
-            "Failed to refresh alias; other servers delete an alias left unrefreshed for"
-                + " stale_alias_threshold");
+        .log(LifecycleMessages.REFRESH_FAILED);
     return Result.FAILED;
   }
 }

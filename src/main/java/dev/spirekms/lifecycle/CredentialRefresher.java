@@ -117,7 +117,7 @@ public final class CredentialRefresher implements AutoCloseable {
       fields(log.atWarn(), hop)
           .addKeyValue("expires_at", expiresAt)
           .addKeyValue("reason", e.getMessage())
-          .log("Failed to renew role credentials; retrying, and signing goes on until they expire");
+          .log(LifecycleMessages.RENEWAL_FAILED);
     }
     if (!state.errorLogged && !now.isBefore(expiresAt.minus(URGENT))) {
       state.errorLogged = true;
@@ -127,10 +127,8 @@ public final class CredentialRefresher implements AutoCloseable {
           .addKeyValue("reason", e.getMessage())
           .log(
               now.isBefore(expiresAt)
-                  ? "Role credentials expire soon and could not be renewed; KMS calls will fail"
-                      + " when they do"
-                  : "Role credentials expired and could not be renewed; KMS calls fail until STS"
-                      + " answers again");
+                  ? LifecycleMessages.CREDENTIALS_EXPIRE_SOON
+                  : LifecycleMessages.CREDENTIALS_EXPIRED);
     }
     Duration delay = state.backoff;
     Duration doubled = delay.multipliedBy(2);

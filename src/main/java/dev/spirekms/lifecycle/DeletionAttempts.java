@@ -87,22 +87,19 @@ final class DeletionAttempts {
       return failed(item, e);
     }
     if (key == null) {
-      return drop(item, Level.ERROR, "DescribeKey returned no key metadata");
+      return drop(item, Level.ERROR, LifecycleMessages.NO_KEY_METADATA);
     }
     if (!naming.isTrustDomainDescription(key.description())) {
       return drop(
-          item,
-          Level.WARN,
-          "its description does not mark it as a SPIRE key of this trust domain: \""
-              + key.description()
-              + "\"");
+          item, Level.WARN, String.format(LifecycleMessages.NOT_A_SPIRE_KEY, key.description()));
     }
     KeyState state = key.keyState();
     if (state == KeyState.PENDING_DELETION || state == KeyState.PENDING_REPLICA_DELETION) {
       return drop(item, Level.INFO, "the key is already pending deletion");
     }
     if (state != KeyState.ENABLED && state != KeyState.DISABLED) {
-      return drop(item, Level.WARN, "the key is in state " + key.keyStateAsString());
+      return drop(
+          item, Level.WARN, String.format(LifecycleMessages.KEY_IN_STATE, key.keyStateAsString()));
     }
     List<AliasListEntry> aliases;
     try {
@@ -111,10 +108,13 @@ final class DeletionAttempts {
       return failed(item, e);
     }
     if (!aliases.isEmpty()) {
-      return drop(item, Level.WARN, "an alias still points to it: " + aliases.get(0).aliasName());
+      return drop(
+          item,
+          Level.WARN,
+          String.format(LifecycleMessages.ALIAS_STILL_POINTS, aliases.get(0).aliasName()));
     }
     if (used.test(arn)) {
-      return drop(item, Level.WARN, "this server still uses it");
+      return drop(item, Level.WARN, LifecycleMessages.STILL_USED);
     }
     String age = Ages.format(Ages.between(key.creationDate(), clock.instant()));
     if (settings.mode() == DisposalMode.REPORT) {
@@ -147,7 +147,7 @@ final class DeletionAttempts {
     // upstream aws_kms drops the key on these three, logging each once with its reason
     return switch (e.kind()) {
       case NOT_FOUND -> drop(item, Level.INFO, "no such key");
-      case INVALID_ARN -> drop(item, Level.ERROR, "invalid ARN");
+      case INVALID_ARN -> drop(item, Level.ERROR, LifecycleMessages.INVALID_ARN);
       case INVALID_STATE ->
           drop(
               item,
@@ -163,11 +163,11 @@ final class DeletionAttempts {
           drop(
               item,
               Level.ERROR,
-              "gave up after "
-                  + attempt
-                  + " attempts: "
-                  + e.getMessage()
-                  + (!journaled
+              String.format(
+                  LifecycleMessages.GAVE_UP,
+                  attempt,
+                  e.getMessage(),
+                  !journaled
                       ? "; the orphan key sweep will find the key again"
                       : "; it stays in the deletion journal and is tried again at the next start"));
           yield Outcome.GIVEN_UP;
@@ -181,7 +181,7 @@ final class DeletionAttempts {
     withKey(log.atLevel(level), item.keyArn, item.aliasName)
         .addKeyValue("reason", why)
         .addKeyValue("queued_because", item.reason)
-        .log("Key not scheduled for deletion");
+        .log(LifecycleMessages.KEY_NOT_SCHEDULED);
     return Outcome.DONE;
   }
 
@@ -191,7 +191,7 @@ final class DeletionAttempts {
         .addKeyValue("reason", why)
         .addKeyValue("attempt", attempt)
         .addKeyValue("retry_in", Ages.format(backoff(attempt)))
-        .log("Failed to schedule key deletion; will retry");
+        .log(LifecycleMessages.DELETION_RETRY);
     return Outcome.RETRY;
   }
 

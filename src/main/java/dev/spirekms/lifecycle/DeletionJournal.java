@@ -88,17 +88,13 @@ final class DeletionJournal {
             .addKeyValue("journal_file", file.toString())
             .addKeyValue("moved_to", aside.toString())
             .addKeyValue("reason", e.getMessage())
-            .log(
-                "Deletion journal could not be read and was moved aside; the keys it listed are"
-                    + " left to the orphan key sweep, and a new journal is started");
+            .log(LifecycleMessages.JOURNAL_MOVED_ASIDE);
         return DeletionJournal.open(file);
       } catch (IOException moveFailed) {
         log.atError()
             .addKeyValue("journal_file", file.toString())
             .addKeyValue("reason", e.getMessage())
-            .log(
-                "Deletion journal could not be read; keys queued for deletion are kept in memory"
-                    + " only until it is fixed or removed");
+            .log(LifecycleMessages.JOURNAL_UNREADABLE);
         return null;
       }
     }
@@ -113,9 +109,7 @@ final class DeletionJournal {
           .addKeyValue("journal_file", file.toString())
           .addKeyValue("key_arn", keyArn)
           .addKeyValue("reason", e.getMessage())
-          .log(
-              "Failed to write the deletion journal; the key is queued, but a crash before its"
-                  + " deletion leaves it to the orphan key sweep");
+          .log(LifecycleMessages.JOURNAL_WRITE_FAILED);
     }
   }
 
@@ -130,9 +124,7 @@ final class DeletionJournal {
           .addKeyValue("journal_file", file.toString())
           .addKeyValue("key_arn", keyArn)
           .addKeyValue("reason", e.getMessage())
-          .log(
-              "Failed to remove a key from the deletion journal; it is checked again at the next"
-                  + " start");
+          .log(LifecycleMessages.JOURNAL_REMOVE_FAILED);
     }
   }
 

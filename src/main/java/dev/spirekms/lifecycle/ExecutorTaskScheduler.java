@@ -68,7 +68,7 @@ public final class ExecutorTaskScheduler implements TaskScheduler {
         LOG.atError()
             .addKeyValue("reason", String.valueOf(e))
             .setCause(e)
-            .log("Background key lifecycle task failed; the other tasks keep running");
+            .log(LifecycleMessages.TASK_FAILED);
       }
     };
   }

@@ -93,9 +93,7 @@ final class KmsDeletionQueue implements DeletionQueue {
       if (closed) {
         withKey(log.atWarn(), keyArn, aliasName)
             .addKeyValue("reason", why)
-            .log(
-                "Key not queued for deletion because the plugin is stopping; the orphan key sweep"
-                    + " will find it later");
+            .log(LifecycleMessages.NOT_QUEUED_STOPPING);
         return false;
       }
       if (items.containsKey(keyArn)) {
@@ -106,9 +104,7 @@ final class KmsDeletionQueue implements DeletionQueue {
         withKey(log.atError(), keyArn, aliasName)
             .addKeyValue("reason", why)
             .addKeyValue("capacity", settings.queueCapacity())
-            .log(
-                "Deletion queue is full, so the key was not queued; its description still marks"
-                    + " it as a SPIRE key, so the orphan key sweep will find it later");
+            .log(LifecycleMessages.QUEUE_FULL);
         return false;
       }
       items.put(keyArn, new DeletionAttempts.Item(keyArn, why, aliasName, clock.instant()));
@@ -195,11 +191,7 @@ final class KmsDeletionQueue implements DeletionQueue {
                   + " deletion journal and are queued again at the next start");
       return;
     }
-    log.atWarn()
-        .addKeyValue("count", left.size())
-        .log(
-            "Deletion queue stopped with keys not yet scheduled for deletion; the orphan key sweep"
-                + " will find them later");
+    log.atWarn().addKeyValue("count", left.size()).log(LifecycleMessages.QUEUE_STOPPED_WITH_KEYS);
   }
 
   // caller holds the lock

@@ -114,9 +114,7 @@ final class OrphanKeySweeper {
             .log()
             .atWarn()
             .addKeyValue("reason", e.getMessage())
-            .log(
-                "Failed to list keys, so the orphan key sweep stopped early; it runs again at the"
-                    + " next sweep interval");
+            .log(LifecycleMessages.KEY_LISTING_FAILED);
         failed++;
         finish();
         return PacedTask.Next.DONE;
@@ -194,7 +192,7 @@ final class OrphanKeySweeper {
           .atWarn()
           .addKeyValue("key_arn", keyArn)
           .addKeyValue("reason", e.getMessage())
-          .log("Could not list the aliases of a SPIRE key; it is checked again at the next sweep");
+          .log(LifecycleMessages.KEY_ALIASES_NOT_LISTED);
       return Result.FAILED;
     }
     if (!aliases.isEmpty()) {

@@ -69,9 +69,7 @@ final class PacedTask<S> {
    */
   synchronized CompletableFuture<S> runOnce() {
     if (current != null && !current.isDone()) {
-      log.atWarn()
-          .addKeyValue("task", name)
-          .log("Background task still busy with its previous run; skipping this run");
+      log.atWarn().addKeyValue("task", name).log(LifecycleMessages.TASK_STILL_BUSY);
       return current;
     }
     CompletableFuture<S> started = new CompletableFuture<>();
@@ -147,8 +145,7 @@ final class PacedTask<S> {
           .addKeyValue("task", name)
           .addKeyValue("reason", String.valueOf(e))
           .setCause(e)
-          .log(
-              "Background task stopped by an unexpected error; it runs again at its next interval");
+          .log(LifecycleMessages.TASK_STOPPED);
       result.completeExceptionally(e);
       return;
     }

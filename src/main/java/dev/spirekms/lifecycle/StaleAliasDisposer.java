@@ -111,9 +111,7 @@ final class StaleAliasDisposer {
             .log()
             .atWarn()
             .addKeyValue("reason", e.getMessage())
-            .log(
-                "Failed to list aliases, so stale aliases of stopped servers were not looked for;"
-                    + " this runs again at the next disposal interval");
+            .log(LifecycleMessages.ALIAS_LISTING_FAILED);
         failed++;
         return PacedTask.Next.DONE;
       }
@@ -195,9 +193,7 @@ final class StaleAliasDisposer {
           .addKeyValue("alias_name", aliasName)
           .addKeyValue("key_arn", keyArn)
           .addKeyValue("description", String.valueOf(key.description()))
-          .log(
-              "Stale SPIRE alias left alone: its key's description does not mark it as a SPIRE key"
-                  + " of this trust domain; delete the alias by hand if it is no longer needed");
+          .log(LifecycleMessages.STALE_ALIAS_NOT_SPIRE_KEY);
       return Result.SKIPPED;
     }
     if (scope.inUse().test(keyArn)) {
@@ -206,7 +202,7 @@ final class StaleAliasDisposer {
           .atWarn()
           .addKeyValue("alias_name", aliasName)
           .addKeyValue("key_arn", keyArn)
-          .log("Stale SPIRE alias left alone: this server uses its key");
+          .log(LifecycleMessages.STALE_ALIAS_KEY_IN_USE);
       return Result.SKIPPED;
     }
     List<AliasListEntry> aliases;
@@ -240,9 +236,7 @@ final class StaleAliasDisposer {
           .addKeyValue("alias_name", aliasName)
           .addKeyValue("key_arn", keyArn)
           .addKeyValue("other_aliases", String.join(",", others))
-          .log(
-              "Stale SPIRE alias and its key left alone: other aliases point to the key; remove"
-                  + " them by hand if the key is no longer needed");
+          .log(LifecycleMessages.STALE_ALIAS_OTHER_ALIASES);
       return Result.SKIPPED;
     }
     String age = Ages.format(Ages.between(fresh.lastUpdatedDate(), now));
@@ -304,7 +298,7 @@ final class StaleAliasDisposer {
         .atWarn()
         .addKeyValue("alias_name", aliasName)
         .addKeyValue("reason", reason)
-        .log("Failed to dispose of stale alias; it is tried again at the next disposal interval");
+        .log(LifecycleMessages.DISPOSAL_FAILED);
     return Result.FAILED;
   }
 }

@@ -47,7 +47,7 @@ final class HclogLoggerFactory implements ILoggerFactory {
           .addKeyValue("env_var", LogLevels.ENV_VAR)
           .addKeyValue("value", rejected)
           .addKeyValue("default", LogLevels.hclogName(LogLevels.PROJECT_DEFAULT))
-          .log("Unknown log level, using the default");
+          .log(LoggingMessages.UNKNOWN_LEVEL);
     }
   }
 

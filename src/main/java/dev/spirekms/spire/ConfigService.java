@@ -55,7 +55,7 @@ final class ConfigService extends ConfigGrpc.ConfigImplBase {
   private static ConfigResult load(boolean hasCore, String trustDomain, String text) {
     if (!hasCore) {
       // spire pluginconf checks the core configuration first
-      return ConfigResult.failed("server core configuration is required");
+      return ConfigResult.failed(SpireMessages.CORE_CONFIGURATION_REQUIRED);
     }
     return ConfigLoader.load(trustDomain, text);
   }
@@ -72,11 +72,11 @@ final class ConfigService extends ConfigGrpc.ConfigImplBase {
         // spire pluginconf: the first problem is the status, always InvalidArgument
         LOG.atError()
             .addKeyValue("reason", String.join("; ", result.errors()))
-            .log("Configuration rejected; the running configuration, if any, stays in place");
+            .log(SpireMessages.CONFIGURATION_REJECTED);
         throw StatusMapper.invalidArgument(result.errors().get(0));
       }
       for (String warning : result.warnings()) {
-        LOG.atWarn().addKeyValue("reason", warning).log("Configuration warning");
+        LOG.atWarn().addKeyValue("reason", warning).log(SpireMessages.CONFIGURATION_WARNING);
       }
       PluginConfig config = result.config().orElseThrow();
       state.configure(config);

@@ -22,13 +22,16 @@ import io.grpc.stub.StreamObserver;
 final class KeyManagerService extends KeyManagerGrpc.KeyManagerImplBase {
   private final PluginState state;
 
-  /** @param state the running configuration; before the first Configure, RPCs fail "not configured" */
+  /**
+   * @param state the running configuration; before the first Configure, RPCs fail "not configured"
+   */
   KeyManagerService(PluginState state) {
     this.state = state;
   }
 
   @Override
-  public void generateKey(GenerateKeyRequest request, StreamObserver<GenerateKeyResponse> response) {
+  public void generateKey(
+      GenerateKeyRequest request, StreamObserver<GenerateKeyResponse> response) {
     String keyId = request.getKeyId();
     try {
       requireKeyId(keyId);
@@ -42,7 +45,8 @@ final class KeyManagerService extends KeyManagerGrpc.KeyManagerImplBase {
   }
 
   @Override
-  public void getPublicKey(GetPublicKeyRequest request, StreamObserver<GetPublicKeyResponse> response) {
+  public void getPublicKey(
+      GetPublicKeyRequest request, StreamObserver<GetPublicKeyResponse> response) {
     String keyId = request.getKeyId();
     try {
       requireKeyId(keyId);
@@ -77,10 +81,12 @@ final class KeyManagerService extends KeyManagerGrpc.KeyManagerImplBase {
       SignerOptions options =
           switch (request.getSignerOptsCase()) {
             case HASH_ALGORITHM -> SignerOptions.pkcs1(request.getHashAlgorithmValue());
-            case PSS_OPTIONS -> SignerOptions.pss(
-                request.getPssOptions().getHashAlgorithmValue(),
-                request.getPssOptions().getSaltLength());
-            case SIGNEROPTS_NOT_SET -> throw StatusMapper.invalidArgument("signer opts is required");
+            case PSS_OPTIONS ->
+                SignerOptions.pss(
+                    request.getPssOptions().getHashAlgorithmValue(),
+                    request.getPssOptions().getSaltLength());
+            case SIGNEROPTS_NOT_SET ->
+                throw StatusMapper.invalidArgument(SpireMessages.SIGNER_OPTS_REQUIRED);
           };
       KmsKeyStore.Signature signature =
           state.keyStore().sign(keyId, request.getData().toByteArray(), options);
@@ -97,19 +103,21 @@ final class KeyManagerService extends KeyManagerGrpc.KeyManagerImplBase {
 
   private static void requireKeyId(String keyId) {
     if (keyId.isEmpty()) {
-      throw StatusMapper.invalidArgument("key id is required");
+      throw StatusMapper.invalidArgument(SpireMessages.KEY_ID_REQUIRED);
     }
   }
 
   private static SpireKeyType keyType(int value) {
     return switch (value) {
-      case KeyType.UNSPECIFIED_KEY_TYPE_VALUE -> throw StatusMapper.invalidArgument(
-          "key type is required");
+      case KeyType.UNSPECIFIED_KEY_TYPE_VALUE ->
+          throw StatusMapper.invalidArgument(SpireMessages.KEY_TYPE_REQUIRED);
       case KeyType.EC_P256_VALUE -> SpireKeyType.EC_P256;
       case KeyType.EC_P384_VALUE -> SpireKeyType.EC_P384;
       case KeyType.RSA_2048_VALUE -> SpireKeyType.RSA_2048;
       case KeyType.RSA_4096_VALUE -> SpireKeyType.RSA_4096;
-      default -> throw StatusMapper.invalidArgument("unsupported key type: " + value);
+      default ->
+          throw StatusMapper.invalidArgument(
+              String.format(SpireMessages.UNSUPPORTED_KEY_TYPE, value));
     };
   }
 

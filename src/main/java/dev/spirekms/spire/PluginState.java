@@ -31,7 +31,8 @@ final class PluginState implements AutoCloseable {
   KmsKeyStore keyStore() {
     Backend backend = current.get();
     if (backend == null) {
-      throw new KeyStoreException(KeyStoreException.Kind.PRECONDITION, "not configured");
+      throw new KeyStoreException(
+          KeyStoreException.Kind.PRECONDITION, SpireMessages.NOT_CONFIGURED);
     }
     return backend.keyStore();
   }
@@ -51,7 +52,8 @@ final class PluginState implements AutoCloseable {
     rotationsOrConfigure.writeLock().lock();
     try {
       if (closed) {
-        throw new KeyStoreException(KeyStoreException.Kind.PRECONDITION, "plugin is shutting down");
+        throw new KeyStoreException(
+            KeyStoreException.Kind.PRECONDITION, SpireMessages.SHUTTING_DOWN);
       }
       Backend fresh = factory.open(config);
       Backend previous = current.getAndSet(fresh);

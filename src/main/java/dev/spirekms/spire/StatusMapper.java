@@ -36,8 +36,10 @@ final class StatusMapper {
     if (spireKeyId != null) {
       event.addKeyValue("spire_key_id", spireKeyId);
     }
-    event.log("Request failed unexpectedly; this is a bug in the plugin");
-    return Status.INTERNAL.withDescription("internal error: " + failure).asRuntimeException();
+    event.log(SpireMessages.REQUEST_FAILED_BUG);
+    return Status.INTERNAL
+        .withDescription(String.format(SpireMessages.INTERNAL_ERROR, failure))
+        .asRuntimeException();
   }
 
   private static Status codeOf(KeyStoreException.Kind kind) {
@@ -66,6 +68,6 @@ final class StatusMapper {
       event.addKeyValue("spire_key_id", spireKeyId);
     }
     e.awsRequestId().ifPresent(id -> event.addKeyValue("aws_request_id", id));
-    event.log("Request failed");
+    event.log(SpireMessages.REQUEST_FAILED);
   }
 }

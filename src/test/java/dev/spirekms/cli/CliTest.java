@@ -73,7 +73,20 @@ class CliTest {
             .startsWith(
                 "spire-aws-kms-keymanager: this is a SPIRE plugin, start it from SPIRE server"),
         err());
-    assertTrue(err().contains("see README"), err());
+    assertTrue(err().contains("see " + Cli.GUIDE), err());
+  }
+
+  @Test
+  void helpAndTheNoArgumentMessageNameADocumentTheDistributionShips() throws Exception {
+    assertEquals(0, run(Map.of(), "help"));
+    assertTrue(out().contains("see " + Cli.GUIDE), out());
+    // the named guide exists, and the distribution copies docs/ next to bin/ and lib/
+    assertTrue(java.nio.file.Files.isRegularFile(java.nio.file.Path.of(Cli.GUIDE)), Cli.GUIDE);
+    String pom = java.nio.file.Files.readString(java.nio.file.Path.of("pom.xml"));
+    assertTrue(
+        pom.contains(
+            "<copy todir=\"${dist.home}/docs\"><fileset dir=\"${project.basedir}/docs\"/></copy>"),
+        "pom.xml's distribution must ship docs/");
   }
 
   @Test

@@ -1,0 +1,83 @@
+package dev.spirekms.docs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * New messages cannot bypass the catalogue: no code under src/main/java logs at Warn or Error, or
+ * returns an error to SPIRE, with a string literal (see {@link JavaSourceScan} for what is looked
+ * at). The catalogue classes themselves, and the local KMS (whose errors imitate AWS's and reach
+ * only its own clients), are not scanned.
+ */
+class CatalogueGuardTest {
+  private static final Path LOCAL_KMS = Path.of("src/main/java/dev/spirekms/localkms");
+
+  @Test
+  void noOperatorMessageIsALiteralOutsideTheCatalogue() throws IOException {
+    List<String> findings = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(MessageCatalogue.MAIN_SOURCES)) {
+      for (Path file : files.filter(p -> p.toString().endsWith(".java")).sorted().toList()) {
+        if (file.getFileName().toString().endsWith(MessageCatalogue.CATALOGUE_SUFFIX)
+            || file.startsWith(LOCAL_KMS)) {
+          continue;
+        }
+        for (String finding : JavaSourceScan.literalMessages(Files.readString(file))) {
+          findings.add(file + ": " + finding);
+        }
+      }
+    }
+    assertEquals(List.of(), findings, "messages to move into the room's *Messages class");
+  }
+
+  @Test
+  void theScanFindsLiteralsInEveryShape() {
+    String source =
+        """
+        class X {
+          void a() {
+            log.atWarn().addKeyValue("reason", r).log("Something " + "failed");
+            LOG.error("boom {}", x);
+            var event = quiet ? LOG.atDebug() : LOG.atError();
+            event.log("Request failed");
+            throw new KeyStoreException(Kind.INTERNAL, "failed to " + what);
+            throw Status.INTERNAL.withDescription("internal error: " + e).asRuntimeException();
+            err.println(NAME + ": unknown command");
+          }
+        }
+        """;
+    assertEquals(6, JavaSourceScan.literalMessages(source).size(), source);
+  }
+
+  @Test
+  void theScanAcceptsCatalogueReferencesAndQuietLines() {
+    String source =
+        """
+        class X {
+          void a() {
+            log.atWarn().addKeyValue("reason", r).log(Messages.FAILED); // log("not this")
+            log.atInfo().addKeyValue("a", "b").log("Key created");
+            var line = LOG.atInfo();
+            line.addKeyValue("keys", 3).log("Plugin configured");
+            throw new KeyStoreException(Kind.INTERNAL, String.format(Messages.FAILED, what));
+            /* LOG.atError().log("old") */
+            err.print(usage());
+          }
+        }
+        """;
+    assertEquals(List.of(), JavaSourceScan.literalMessages(source));
+  }
+
+  @Test
+  void maskingKeepsParenthesesInLiteralsOutOfTheArgumentLists() {
+    String masked = JavaSourceScan.mask("f(\")\", ')', x) // )\n");
+    assertTrue(JavaSourceScan.argumentsOf(masked, "f(").get(0).contains("x"), masked);
+  }
+}
