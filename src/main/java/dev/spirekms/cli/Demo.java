@@ -126,7 +126,9 @@ final class Demo {
   }
 
   private void runDemo() throws IOException, GeneralSecurityException {
-    KmsModel model = KmsModel.builder().region(REGION).build();
+    // RSA pairs made one ahead, so that an RSA-4096 CreateKey on a busy host answers within the
+    // KMS client's attempt timeout and is not sent twice (which would leave a second key behind).
+    KmsModel model = KmsModel.builder().region(REGION).withRsaKeysAhead().build();
     kmsSetup.accept(model);
     step = "creating the work directory";
     Path work = Files.createTempDirectory(workParent, WORK_DIR_PREFIX);
