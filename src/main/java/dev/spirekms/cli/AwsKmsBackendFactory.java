@@ -90,17 +90,7 @@ final class AwsKmsBackendFactory implements BackendFactory {
                           .map(arn -> KeyPolicySource.forKnownCaller(arn, knownRoleArn))
                           .orElseGet(
                               () -> KeyPolicySource.forCallerRole(clients.sts(), knownRoleArn)));
-      lifecycle =
-          KeyLifecycle.create(
-              clients.kms(),
-              naming,
-              LifecycleSettings.builder()
-                  .pendingWindowDays(config.keyDeletionPendingWindowDays())
-                  .staleAliasThreshold(config.staleAliasThreshold())
-                  .mode(config.disposalMode())
-                  .journalFile(config.deletionJournalFile().orElse(null))
-                  .build(),
-              reports);
+      lifecycle = KeyLifecycle.create(clients.kms(), naming, lifecycleSettings(config), reports);
       KmsKeyStore store =
           KmsKeyStore.open(
               clients.kms(),
@@ -147,6 +137,16 @@ final class AwsKmsBackendFactory implements BackendFactory {
             new StatusDocument.Credentials(
                 source,
                 hops.isEmpty() ? Optional.empty() : hops.get(hops.size() - 1).expiration()));
+  }
+
+  /** The key lifecycle's settings for {@code config}: for serving and for {@code doctor}. */
+  static LifecycleSettings lifecycleSettings(PluginConfig config) {
+    return LifecycleSettings.builder()
+        .pendingWindowDays(config.keyDeletionPendingWindowDays())
+        .staleAliasThreshold(config.staleAliasThreshold())
+        .mode(config.disposalMode())
+        .journalFile(config.deletionJournalFile().orElse(null))
+        .build();
   }
 
   /** How to reach AWS for {@code config}: the same settings for serving and for {@code doctor}. */
