@@ -7,6 +7,7 @@ import java.util.Locale;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kms.model.AliasListEntry;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
+import software.amazon.awssdk.services.kms.model.KeyState;
 import software.amazon.awssdk.services.kms.model.MessageType;
 import software.amazon.awssdk.services.kms.model.SigningAlgorithmSpec;
 
@@ -22,7 +23,10 @@ final class PermissionsCheck implements Check {
   static final String DRY_RUN_SUCCEEDED = "DryRunOperationException";
 
   static final String LIST_OK = "kms:ListAliases allowed (%d aliases in the account and region)";
-  static final String ALLOWED = "%s allowed on %d of this server's keys";
+  static final String ALLOWED = "%s allowed on %d of this server's %d keys";
+  static final String NOT_TRIED =
+      "kms:GetPublicKey and kms:Sign not tried on %d keys that are not enabled (see the keys"
+          + " findings)";
   static final String NO_KEYS =
       "kms:DescribeKey, kms:GetPublicKey and kms:Sign not tried: this server has no keys yet";
   static final String DENIED_ON = "%s on %s (%s): %s";
@@ -61,6 +65,7 @@ final class PermissionsCheck implements Check {
     int described = 0;
     int publicKeys = 0;
     int signed = 0;
+    int enabled = 0;
     for (AliasListEntry alias : own) {
       String keyId = alias.targetKeyId();
       KeyMetadata key;
@@ -71,6 +76,11 @@ final class PermissionsCheck implements Check {
         findings.add(denied(e, alias));
         continue;
       }
+      if (key.keyState() != KeyState.ENABLED) {
+        // it cannot sign whatever the permissions: the keys check reports it
+        continue;
+      }
+      enabled++;
       try {
         AwsCalls.call("kms:GetPublicKey", () -> context.kms().getPublicKey(b -> b.keyId(keyId)));
         publicKeys++;
@@ -91,13 +101,16 @@ final class PermissionsCheck implements Check {
     addAllowed(findings, "kms:DescribeKey", described, own.size());
     addAllowed(findings, "kms:GetPublicKey", publicKeys, own.size());
     addAllowed(findings, "kms:Sign (DryRun)", signed, own.size());
+    if (enabled < described) {
+      findings.add(Finding.ok(NAME, String.format(NOT_TRIED, described - enabled)));
+    }
   }
 
   private static void addAllowed(List<Finding> findings, String action, int allowed, int of) {
     if (allowed > 0) {
       findings.add(
           Finding.ok(
-              NAME, String.format(ALLOWED, action, allowed) + (allowed < of ? " of " + of : "")));
+              NAME, String.format(ALLOWED, action, allowed, of)));
     }
   }
 
