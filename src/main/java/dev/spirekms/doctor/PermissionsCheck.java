@@ -108,9 +108,7 @@ final class PermissionsCheck implements Check {
 
   private static void addAllowed(List<Finding> findings, String action, int allowed, int of) {
     if (allowed > 0) {
-      findings.add(
-          Finding.ok(
-              NAME, String.format(ALLOWED, action, allowed, of)));
+      findings.add(Finding.ok(NAME, String.format(ALLOWED, action, allowed, of)));
     }
   }
 

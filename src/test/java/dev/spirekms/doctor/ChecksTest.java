@@ -150,7 +150,8 @@ class ChecksTest {
     assertEquals(1, findings.size(), text(findings));
     String line = findings.get(0).message();
     // refreshed at START, stale_alias_threshold 14d, now START + 20d
-    assertTrue(line.startsWith("server " + OTHER_ID + ": 1 aliases, last refreshed 20d0h ago"), line);
+    assertTrue(
+        line.startsWith("server " + OTHER_ID + ": 1 aliases, last refreshed 20d0h ago"), line);
     assertTrue(line.contains("due for disposal from 2026-03-15T00:00:00Z"), line);
     assertTrue(line.endsWith("(due now: " + OtherServersCheck.DELETE + ")"), line);
   }
@@ -223,7 +224,8 @@ class ChecksTest {
     Finding f = run(new AliasBudgetCheck(), context).get(0);
 
     assertEquals(Outcome.FAIL, f.outcome());
-    assertTrue(f.message().contains("leaving 24 for key ids, less than the 32 needed"), f.message());
+    assertTrue(
+        f.message().contains("leaving 24 for key ids, less than the 32 needed"), f.message());
   }
 
   @Test
@@ -292,8 +294,7 @@ class ChecksTest {
 
     ConfigurationCheck.run(result, findings);
 
-    assertEquals(
-        result.notes(), findings.stream().map(Finding::message).toList());
+    assertEquals(result.notes(), findings.stream().map(Finding::message).toList());
     assertTrue(findings.stream().allMatch(f -> f.outcome() == Outcome.FAIL));
 
     List<Finding> valid = new ArrayList<>();

@@ -94,8 +94,8 @@ final class DoctorBed {
   }
 
   /**
-   * Twenty days of history: another server's alias (last refreshed 20 days ago), an orphan (3
-   * days old, no alias), a key pending deletion, and this server's two keys (refreshed now).
+   * Twenty days of history: another server's alias (last refreshed 20 days ago), an orphan (3 days
+   * old, no alias), a key pending deletion, and this server's two keys (refreshed now).
    */
   DoctorBed populate() {
     key("JWT-Signer-A", otherAlias("JWT-Signer-A"));
