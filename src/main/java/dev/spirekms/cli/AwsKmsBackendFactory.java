@@ -19,9 +19,13 @@ import dev.spirekms.keys.ServerIdentity;
 import dev.spirekms.lifecycle.CredentialRefresher;
 import dev.spirekms.lifecycle.ExecutorTaskScheduler;
 import dev.spirekms.lifecycle.KeyLifecycle;
+import dev.spirekms.lifecycle.LifecycleReports;
 import dev.spirekms.lifecycle.LifecycleSettings;
 import dev.spirekms.spire.Backend;
 import dev.spirekms.spire.BackendFactory;
+import dev.spirekms.status.StatusDocument;
+import dev.spirekms.status.StatusRecorder;
+import dev.spirekms.status.StatusWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -54,17 +58,20 @@ final class AwsKmsBackendFactory implements BackendFactory {
     String serverId = serverId(config.serverIdSource());
     LOG.atDebug().addKeyValue("server_id", serverId).log("Loaded server id");
     Optional<String> policyDocument = config.keyPolicyFile().map(AwsKmsBackendFactory::readPolicy);
-    AwsClients clients = AwsClients.create(awsSettings(config, serverId));
+    AwsClients clients = AwsClients.create(awsSettings(config, serverId, userAgent));
     KeyLifecycle lifecycle = null;
     CredentialRefresher refresher = null;
     try {
       Optional<String> caller = proveCredentials(config, clients);
+      StatusRecorder status = statusRecorder(config, serverId, clients);
+      LifecycleReports reports = status == null ? LifecycleReports.NONE : status;
       if (caller.isPresent()) {
         refresher =
             CredentialRefresher.start(
                 clients.credentials().hops(),
                 ExecutorTaskScheduler.create(REFRESH_THREAD),
                 Clock.systemUTC());
+        refresher.reportTo(reports);
       }
       KeyNaming naming = new KeyNaming(config.trustDomain(), serverId);
       // The default policy names the role KMS calls are made as: the chain's last role (its ARN
@@ -83,22 +90,17 @@ final class AwsKmsBackendFactory implements BackendFactory {
                           .map(arn -> KeyPolicySource.forKnownCaller(arn, knownRoleArn))
                           .orElseGet(
                               () -> KeyPolicySource.forCallerRole(clients.sts(), knownRoleArn)));
-      lifecycle =
-          KeyLifecycle.create(
-              clients.kms(),
-              naming,
-              LifecycleSettings.builder()
-                  .pendingWindowDays(config.keyDeletionPendingWindowDays())
-                  .staleAliasThreshold(config.staleAliasThreshold())
-                  .mode(config.disposalMode())
-                  .journalFile(config.deletionJournalFile().orElse(null))
-                  .build());
+      lifecycle = KeyLifecycle.create(clients.kms(), naming, lifecycleSettings(config), reports);
       KmsKeyStore store =
           KmsKeyStore.open(
               clients.kms(),
               new KeyStoreSettings(naming, policy, config.keyTags(), config.startupConcurrency()),
               lifecycle.deletionQueue());
       lifecycle.start(store);
+      if (status != null) {
+        KeyLifecycle started = lifecycle;
+        status.configured(store::all, started::deletionQueueLength);
+      }
       return new AwsKmsBackend(store, lifecycle, refresher, clients);
     } catch (RuntimeException e) {
       if (lifecycle != null) {
@@ -112,7 +114,43 @@ final class AwsKmsBackendFactory implements BackendFactory {
     }
   }
 
-  private AwsSettings awsSettings(PluginConfig config, String serverId) {
+  /**
+   * The status report of {@code status_file}, or null when none is configured. Credentials show
+   * only as the source's name and the session's expiry.
+   */
+  private static StatusRecorder statusRecorder(
+      PluginConfig config, String serverId, AwsClients clients) {
+    if (config.statusFile().isEmpty()) {
+      return null;
+    }
+    List<AssumedRoleHop> hops = clients.credentials().hops();
+    String source =
+        clients.sourceName().orElse("not resolved yet")
+            + (hops.isEmpty() ? "" : ", then assume_role (" + hops.size() + " hops)");
+    return new StatusRecorder(
+        new StatusWriter(config.statusFile().get(), Clock.systemUTC()),
+        Clock.systemUTC(),
+        Version.of(Main.class),
+        config.trustDomain(),
+        serverId,
+        () ->
+            new StatusDocument.Credentials(
+                source,
+                hops.isEmpty() ? Optional.empty() : hops.get(hops.size() - 1).expiration()));
+  }
+
+  /** The key lifecycle's settings for {@code config}: for serving and for {@code doctor}. */
+  static LifecycleSettings lifecycleSettings(PluginConfig config) {
+    return LifecycleSettings.builder()
+        .pendingWindowDays(config.keyDeletionPendingWindowDays())
+        .staleAliasThreshold(config.staleAliasThreshold())
+        .mode(config.disposalMode())
+        .journalFile(config.deletionJournalFile().orElse(null))
+        .build();
+  }
+
+  /** How to reach AWS for {@code config}: the same settings for serving and for {@code doctor}. */
+  static AwsSettings awsSettings(PluginConfig config, String serverId, String userAgent) {
     List<AssumedRole> roles =
         config.roleChain().hops().stream()
             .map(hop -> new AssumedRole(hop.roleArn(), hop.externalId(), hop.duration()))

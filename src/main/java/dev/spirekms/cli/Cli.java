@@ -29,18 +29,36 @@ final class Cli {
     int run(Map<String, String> env, PrintStream out, PrintStream err);
   }
 
+  /** Runs the doctor. */
+  @FunctionalInterface
+  interface RunDoctor {
+    int run(String[] args, PrintStream out, PrintStream err);
+  }
+
   private final Map<String, String> env;
   private final PrintStream out;
   private final PrintStream err;
   private final Serve serve;
   private final RunDemo demo;
+  private final RunDoctor doctor;
 
   Cli(Map<String, String> env, PrintStream out, PrintStream err, Serve serve, RunDemo demo) {
+    this(env, out, err, serve, demo, DoctorCommand::run);
+  }
+
+  Cli(
+      Map<String, String> env,
+      PrintStream out,
+      PrintStream err,
+      Serve serve,
+      RunDemo demo,
+      RunDoctor doctor) {
     this.env = Map.copyOf(env);
     this.out = out;
     this.err = err;
     this.serve = serve;
     this.demo = demo;
+    this.doctor = doctor;
   }
 
   /** Returns the process exit status. */
@@ -66,6 +84,8 @@ final class Cli {
           return 2;
         }
         return demo.run(env, out, err);
+      case "doctor":
+        return doctor.run(java.util.Arrays.copyOfRange(args, 1, args.length), out, err);
       case "help":
       case "--help":
       case "-h":
@@ -93,6 +113,9 @@ final class Cli {
         + "  demo      run the plugin against an in-memory KMS on 127.0.0.1: generate, sign,\n"
         + "            rotate, list, restart; report on stdout, log on stderr (fewer log\n"
         + "            lines with SPIRE_AWS_KMS_LOG_LEVEL=warn)\n"
+        + "  doctor    --config FILE --trust-domain TD [--json]: check a configuration against\n"
+        + "            AWS (credentials, endpoints, permissions, keys, cleanup) without changing\n"
+        + "            anything; exit 0 when nothing failed, 1 when something did\n"
         + "  version   print the plugin's version and the Java runtime's\n"
         + "  help      print this help\n";
   }

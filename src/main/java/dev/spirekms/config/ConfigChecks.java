@@ -46,6 +46,15 @@ final class ConfigChecks {
     if (journalPath != null && identifierPath != null && samePath(journalPath, identifierPath)) {
       errors.add("deletion_journal_file must not be the key_identifier_file");
     }
+    Path statusPath = toPath("status_file", b.statusFile);
+    if (statusPath != null) {
+      if (identifierPath != null && samePath(statusPath, identifierPath)) {
+        errors.add("status_file must not be the key_identifier_file");
+      }
+      if (journalPath != null && samePath(statusPath, journalPath)) {
+        errors.add("status_file must not be the deletion_journal_file");
+      }
+    }
     errors.addAll(KeyTagRules.problems(b.keyTags));
     URI endpointUri = endpoint("endpoint", "KMS", b.endpoint);
     checkRanges();
@@ -96,7 +105,8 @@ final class ConfigChecks {
               b.disposalMode,
               roleChain,
               stsUri,
-              b.useFipsEndpoint);
+              b.useFipsEndpoint,
+              statusPath);
       // Only for a configuration that is otherwise valid: the notes of a broken one stay its
       // errors.
       if (journalPath == null && source instanceof ServerIdSource.FromValue) {

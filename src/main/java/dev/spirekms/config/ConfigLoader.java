@@ -44,6 +44,7 @@ public final class ConfigLoader {
   static final String ASSUME_ROLE_DURATION = RoleChainRules.DURATION;
   static final String STS_ENDPOINT = "sts_endpoint";
   static final String USE_FIPS_ENDPOINT = "use_fips_endpoint";
+  static final String STATUS_FILE = "status_file";
 
   /**
    * Every key the loader reads; docs/configuration.md has a row for each (ConfigurationTableTest).
@@ -70,7 +71,8 @@ public final class ConfigLoader {
           ASSUME_ROLE_SESSION_NAME,
           ASSUME_ROLE_DURATION,
           STS_ENDPOINT,
-          USE_FIPS_ENDPOINT);
+          USE_FIPS_ENDPOINT,
+          STATUS_FILE);
 
   private static final String REDACTED = "[redacted]";
   // Shorter values are not searched for in messages: they would blot out ordinary words.
@@ -166,6 +168,7 @@ public final class ConfigLoader {
       case ASSUME_ROLE_DURATION -> string(key, value).ifPresent(this::assumeRoleDuration);
       case STS_ENDPOINT -> string(key, value).ifPresent(builder::stsEndpoint);
       case USE_FIPS_ENDPOINT -> bool(key, value).ifPresent(builder::useFipsEndpoint);
+      case STATUS_FILE -> string(key, value).ifPresent(builder::statusFile);
       case KEY_METADATA_FILE ->
           warnings.add(
               "key_metadata_file was removed in SPIRE 1.10 and is ignored: key_identifier_file"

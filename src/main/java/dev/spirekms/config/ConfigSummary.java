@@ -53,6 +53,8 @@ final class ConfigSummary {
       s.put("sts_endpoint", c.stsEndpoint().map(Object::toString).orElse("default"));
       s.put("use_fips_endpoint", Boolean.toString(c.useFipsEndpoint()));
     }
+    // Shown only when set, like deletion_journal_file.
+    c.statusFile().ifPresent(f -> s.put("status_file", f.toString()));
     return Collections.unmodifiableMap(s);
   }
 }

@@ -31,6 +31,12 @@ public final class PluginConfig {
   public static final Duration MIN_STALE_ALIAS_THRESHOLD = Duration.ofHours(24);
   public static final DisposalMode DEFAULT_DISPOSAL_MODE = DisposalMode.DELETE;
 
+  /**
+   * Room an alias name keeps for the encoded SPIRE key id after {@code alias/SPIRE_SERVER/<trust
+   * domain>/<server id>/} (KMS allows 256 characters in all).
+   */
+  public static final int RESERVED_KEY_ID_LENGTH = ServerIdRules.RESERVED_KEY_ID_LENGTH;
+
   /** Added to {@code key_identifier_file}'s name for the default deletion journal beside it. */
   public static final String DELETION_JOURNAL_SUFFIX = ".deletion-journal";
 
@@ -50,6 +56,7 @@ public final class PluginConfig {
   private final RoleChain roleChain;
   private final URI stsEndpoint;
   private final boolean useFipsEndpoint;
+  private final Path statusFile;
 
   PluginConfig(
       String trustDomain,
@@ -66,7 +73,8 @@ public final class PluginConfig {
       DisposalMode disposalMode,
       RoleChain roleChain,
       URI stsEndpoint,
-      boolean useFipsEndpoint) {
+      boolean useFipsEndpoint,
+      Path statusFile) {
     this.trustDomain = trustDomain;
     this.region = region;
     this.staticCredentials = staticCredentials;
@@ -82,6 +90,7 @@ public final class PluginConfig {
     this.roleChain = roleChain;
     this.stsEndpoint = stsEndpoint;
     this.useFipsEndpoint = useFipsEndpoint;
+    this.statusFile = statusFile;
   }
 
   public static Builder builder() {
@@ -104,7 +113,8 @@ public final class PluginConfig {
             .staleAliasThreshold(staleAliasThreshold)
             .disposalMode(disposalMode)
             .stsEndpoint(stsEndpoint == null ? null : stsEndpoint.toString())
-            .useFipsEndpoint(useFipsEndpoint);
+            .useFipsEndpoint(useFipsEndpoint)
+            .statusFile(statusFile == null ? null : statusFile.toString());
     RoleChainRules.copyTo(roleChain, b);
     if (staticCredentials != null) {
       b.accessKeyId(staticCredentials.accessKeyId());
@@ -233,6 +243,14 @@ public final class PluginConfig {
   }
 
   /**
+   * {@code status_file}: where the plugin keeps a small JSON status report, rewritten after
+   * Configure and after each background task; empty for none.
+   */
+  public Optional<Path> statusFile() {
+    return Optional.ofNullable(statusFile);
+  }
+
+  /**
    * The effective settings for an Info log line, as field name to value, in a fixed order. Secrets
    * are never included: {@code access_key_id} and {@code assume_role_external_id} show only whether
    * they are set.
@@ -266,7 +284,8 @@ public final class PluginConfig {
         && disposalMode == other.disposalMode
         && roleChain.equals(other.roleChain)
         && Objects.equals(stsEndpoint, other.stsEndpoint)
-        && useFipsEndpoint == other.useFipsEndpoint;
+        && useFipsEndpoint == other.useFipsEndpoint
+        && Objects.equals(statusFile, other.statusFile);
   }
 
   @Override
@@ -286,7 +305,8 @@ public final class PluginConfig {
         disposalMode,
         roleChain,
         stsEndpoint,
-        useFipsEndpoint);
+        useFipsEndpoint,
+        statusFile);
   }
 
   /**
@@ -317,6 +337,7 @@ public final class PluginConfig {
     Duration assumeRoleDuration;
     String stsEndpoint;
     boolean useFipsEndpoint;
+    String statusFile;
     // Keys whose text had the wrong type: already reported, so not reported again as missing.
     final Set<String> rejectedKeys = new HashSet<>();
 
@@ -455,6 +476,12 @@ public final class PluginConfig {
 
     public Builder useFipsEndpoint(boolean useFipsEndpoint) {
       this.useFipsEndpoint = useFipsEndpoint;
+      return this;
+    }
+
+    /** {@code status_file}; {@code null} or empty for no status report. */
+    public Builder statusFile(String path) {
+      this.statusFile = emptyToNull(path);
       return this;
     }
 

@@ -14,6 +14,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -34,6 +35,23 @@ public final class ServerIdentity {
   /** The server id from the file, creating the file with a new random UUID when it is missing. */
   public static String fromFile(Path file) {
     return fromFile(file, UUID::randomUUID);
+  }
+
+  /**
+   * The server id from the file, read exactly as {@link #fromFile(Path)} reads it, but never
+   * creating the file: empty when it does not exist.
+   *
+   * @throws KeyStoreException when the file cannot be read or does not hold a UUID
+   */
+  public static Optional<String> readExisting(Path file) {
+    try {
+      return Optional.of(parse(Files.readString(file, StandardCharsets.UTF_8), file));
+    } catch (NoSuchFileException missing) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new KeyStoreException(
+          Kind.INTERNAL, "failed to read server id from path: " + file + ": " + e.getMessage(), e);
+    }
   }
 
   static String fromFile(Path file, Supplier<UUID> newId) {

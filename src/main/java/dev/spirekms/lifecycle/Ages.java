@@ -4,15 +4,15 @@ import java.time.Duration;
 import java.time.Instant;
 
 /** Ages for log lines, such as {@code 15d3h} or {@code 2m5s}. */
-final class Ages {
+public final class Ages {
   private Ages() {}
 
-  static Duration between(Instant then, Instant now) {
+  public static Duration between(Instant then, Instant now) {
     return then == null ? Duration.ZERO : Duration.between(then, now);
   }
 
   /** The two largest units, rounded down; negative ages (clock skew) show as 0s. */
-  static String format(Duration age) {
+  public static String format(Duration age) {
     long seconds = Math.max(0, age.getSeconds());
     long days = seconds / 86_400;
     long hours = seconds % 86_400 / 3_600;

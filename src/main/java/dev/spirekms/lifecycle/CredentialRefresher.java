@@ -31,6 +31,7 @@ public final class CredentialRefresher implements AutoCloseable {
   private final Logger log;
   private final List<HopState> hops = new ArrayList<>();
   private volatile boolean stopped;
+  private volatile LifecycleReports reports = LifecycleReports.NONE;
 
   private static final class HopState {
     final AssumedRoleHop hop;
@@ -65,6 +66,11 @@ public final class CredentialRefresher implements AutoCloseable {
       refresher.scheduleAt(state, hop.refreshAt());
     }
     return refresher;
+  }
+
+  /** Tells {@code reports} how each renewal ends. */
+  public void reportTo(LifecycleReports reports) {
+    this.reports = java.util.Objects.requireNonNull(reports, "reports");
   }
 
   private synchronized void scheduleAt(HopState state, Instant at) {
@@ -105,7 +111,14 @@ public final class CredentialRefresher implements AutoCloseable {
     state.backoff = FIRST_RETRY;
     Instant earliest = clock.instant().plus(MIN_INTERVAL);
     Instant due = hop.refreshAt();
-    scheduleAt(state, due.isBefore(earliest) ? earliest : due);
+    Instant next = due.isBefore(earliest) ? earliest : due;
+    scheduleAt(state, next);
+    reports.ran(
+        LifecycleReports.CREDENTIAL_REFRESH,
+        clock.instant(),
+        "ok",
+        java.util.Map.of("role_hop", hop.number()),
+        java.util.Optional.of(next));
   }
 
   private void failed(HopState state, KmsCallException e) {
@@ -130,6 +143,13 @@ public final class CredentialRefresher implements AutoCloseable {
                   ? LifecycleMessages.CREDENTIALS_EXPIRE_SOON
                   : LifecycleMessages.CREDENTIALS_EXPIRED);
     }
+    reports.failed(LifecycleReports.CREDENTIAL_REFRESH, e.getMessage(), now);
+    reports.ran(
+        LifecycleReports.CREDENTIAL_REFRESH,
+        now,
+        "failed",
+        java.util.Map.of("role_hop", hop.number(), "failed_attempts", state.failures),
+        java.util.Optional.of(now.plus(state.backoff)));
     Duration delay = state.backoff;
     Duration doubled = delay.multipliedBy(2);
     state.backoff = doubled.compareTo(MAX_RETRY) > 0 ? MAX_RETRY : doubled;

@@ -35,6 +35,7 @@ public final class KeyLifecycle implements AutoCloseable {
   private final Logger log;
   private final StopSwitch stop = new StopSwitch();
   private final KmsDeletionQueue queue;
+  private volatile LifecycleReports reports = LifecycleReports.NONE;
 
   // guarded by this
   private AliasRefresher refresher;
@@ -76,6 +77,28 @@ public final class KeyLifecycle implements AutoCloseable {
         kms, naming, settings, Clock.systemUTC(), ExecutorTaskScheduler.create(THREAD_NAME));
   }
 
+  /**
+   * A lifecycle on the system clock and a scheduler thread of its own, telling {@code reports} how
+   * each background run ends.
+   */
+  public static KeyLifecycle create(
+      KmsClient kms, KeyNaming naming, LifecycleSettings settings, LifecycleReports reports) {
+    KeyLifecycle lifecycle = create(kms, naming, settings);
+    lifecycle.reportTo(reports);
+    return lifecycle;
+  }
+
+  /** Tells {@code reports} how each background run ends; call before {@link #start}. */
+  public void reportTo(LifecycleReports reports) {
+    this.reports = Objects.requireNonNull(reports, "reports");
+    queue.reportTo(reports);
+  }
+
+  /** How many keys wait in the deletion queue, retries included. */
+  public int deletionQueueLength() {
+    return queue.size();
+  }
+
   /** The queue to hand to {@link KmsKeyStore#open}; it starts deleting at {@link #start}. */
   public DeletionQueue deletionQueue() {
     return queue;
@@ -112,6 +135,9 @@ public final class KeyLifecycle implements AutoCloseable {
     refresher = new AliasRefresher(store, kms.forTask(), settings, scheduler, stop, log);
     disposer = new StaleAliasDisposer(scope, kms.forTask());
     sweeper = new OrphanKeySweeper(scope, kms.forTask());
+    refresher.task().reportTo(LifecycleReports.ALIAS_REFRESH, reports, clock);
+    disposer.task().reportTo(LifecycleReports.STALE_ALIAS_DISPOSAL, reports, clock);
+    sweeper.task().reportTo(LifecycleReports.ORPHAN_KEY_SWEEP, reports, clock);
     queue.start(inUse);
     refresher.task().every(settings.refreshInterval());
     // Cleanup runs soon after every start, not one full interval later: a server that restarts

@@ -45,6 +45,7 @@ final class KmsDeletionQueue implements DeletionQueue {
   private Instant nextStepAllowed = Instant.MIN;
   private TaskScheduler.Scheduled wake;
   private Instant wakeAt;
+  private LifecycleReports reports = LifecycleReports.NONE;
 
   KmsDeletionQueue(
       LifecycleKms kms,
@@ -147,6 +148,11 @@ final class KmsDeletionQueue implements DeletionQueue {
     scheduleWake();
   }
 
+  /** Tells {@code reports} how each attempt ends. */
+  synchronized void reportTo(LifecycleReports reports) {
+    this.reports = Objects.requireNonNull(reports, "reports");
+  }
+
   synchronized int size() {
     return items.size();
   }
@@ -244,6 +250,7 @@ final class KmsDeletionQueue implements DeletionQueue {
       used = inUse;
     }
     long before = kms.calls();
+    long failuresBefore = kms.failures();
     DeletionAttempts.Outcome outcome;
     try {
       outcome = attempts.attempt(item, used);
@@ -268,6 +275,31 @@ final class KmsDeletionQueue implements DeletionQueue {
           clock.instant().plus(settings.callInterval().multipliedBy(kms.calls() - before));
       scheduleWake();
     }
+    report(outcome, failuresBefore);
+  }
+
+  private void report(DeletionAttempts.Outcome outcome, long failuresBefore) {
+    LifecycleReports to;
+    int length;
+    Instant next;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      to = reports;
+      length = items.size();
+      next = wakeAt;
+    }
+    Instant now = clock.instant();
+    if (kms.failures() > failuresBefore) {
+      to.failed(LifecycleReports.DELETION_QUEUE, kms.lastFailure(), now);
+    }
+    to.ran(
+        LifecycleReports.DELETION_QUEUE,
+        now,
+        outcome == DeletionAttempts.Outcome.DONE ? "ok" : "failed",
+        Map.of("queued", length),
+        java.util.Optional.ofNullable(next));
   }
 
   /** The wait after the {@code failures}-th failure: 1 s, 2 s, 4 s, … up to the maximum. */

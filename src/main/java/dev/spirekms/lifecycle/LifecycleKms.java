@@ -1,6 +1,7 @@
 package dev.spirekms.lifecycle;
 
 import dev.spirekms.aws.AwsCalls;
+import dev.spirekms.aws.KmsCallException;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -24,6 +25,8 @@ final class LifecycleKms {
   private final KmsClient kms;
   private final StopSwitch stop;
   private final AtomicLong calls = new AtomicLong();
+  private final AtomicLong failures = new AtomicLong();
+  private volatile String lastFailure;
 
   LifecycleKms(KmsClient kms, StopSwitch stop) {
     this.kms = kms;
@@ -37,6 +40,27 @@ final class LifecycleKms {
 
   long calls() {
     return calls.get();
+  }
+
+  /**
+   * How many calls failed, not counting the answers a task expects (no such key or alias, and a key
+   * of another application closed to this server).
+   */
+  long failures() {
+    return failures.get();
+  }
+
+  /** The message of the last failure counted by {@link #failures()}; null before the first. */
+  String lastFailure() {
+    return lastFailure;
+  }
+
+  /**
+   * {@link #describeKey} for a key that may belong to another application: access denied is an
+   * answer to expect (spire#6269), so it is not counted as a failure.
+   */
+  KeyMetadata describeAnyKey(String keyId) {
+    return call("kms:DescribeKey", () -> kms.describeKey(b -> b.keyId(keyId)).keyMetadata(), false);
   }
 
   KeyMetadata describeKey(String keyId) {
@@ -77,10 +101,23 @@ final class LifecycleKms {
   }
 
   private <T> T call(String action, Supplier<T> call) {
+    return call(action, call, true);
+  }
+
+  private <T> T call(String action, Supplier<T> call, boolean deniedIsFailure) {
     if (stop.stopped()) {
       throw new StoppedException();
     }
     calls.incrementAndGet();
-    return AwsCalls.call(action, call);
+    try {
+      return AwsCalls.call(action, call);
+    } catch (KmsCallException e) {
+      if (e.kind() != KmsCallException.Kind.NOT_FOUND
+          && (deniedIsFailure || e.kind() != KmsCallException.Kind.ACCESS_DENIED)) {
+        lastFailure = e.getMessage();
+        failures.incrementAndGet();
+      }
+      throw e;
+    }
   }
 }

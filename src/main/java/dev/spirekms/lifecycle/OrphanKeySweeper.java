@@ -10,7 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import software.amazon.awssdk.services.kms.model.AliasListEntry;
 import software.amazon.awssdk.services.kms.model.KeyListEntry;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
-import software.amazon.awssdk.services.kms.model.KeyState;
 import software.amazon.awssdk.services.kms.model.ListKeysResponse;
 
 /**
@@ -154,7 +153,7 @@ final class OrphanKeySweeper {
     }
     KeyMetadata key;
     try {
-      key = kms.describeKey(keyArn);
+      key = kms.describeAnyKey(keyArn);
     } catch (KmsCallException e) {
       if (e.kind() == KmsCallException.Kind.NOT_FOUND) {
         return Result.NOT_ORPHAN;
@@ -168,18 +167,11 @@ final class OrphanKeySweeper {
           .log("Could not describe key during the orphan key sweep");
       return Result.FAILED;
     }
-    if (key == null || !scope.naming().isTrustDomainDescription(key.description())) {
-      return Result.NOT_ORPHAN;
-    }
-    if (key.keyState() != KeyState.ENABLED || key.creationDate() == null) {
-      return Result.NOT_ORPHAN;
-    }
     Instant now = scope.clock().instant();
-    Duration age = Duration.between(key.creationDate(), now);
-    if (age.compareTo(scope.settings().orphanMinimumAge()) < 0) {
-      // a key this young may be one a GenerateKey is still giving an alias
+    if (!CleanupRules.mayBeOrphan(key, scope.naming(), now, scope.settings())) {
       return Result.NOT_ORPHAN;
     }
+    Duration age = Duration.between(key.creationDate(), now);
     if (scope.inUse().test(keyArn)) {
       return Result.NOT_ORPHAN;
     }

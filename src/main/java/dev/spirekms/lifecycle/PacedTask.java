@@ -1,6 +1,12 @@
 package dev.spirekms.lifecycle;
 
+import java.lang.reflect.RecordComponent;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -45,6 +51,10 @@ final class PacedTask<S> {
   private CompletableFuture<S> current;
   private TaskScheduler.Scheduled nextStep;
   private TaskScheduler.Scheduled nextRun;
+  private String reportName;
+  private LifecycleReports reports = LifecycleReports.NONE;
+  private Clock clock;
+  private Instant nextRunAt;
 
   PacedTask(
       String name,
@@ -63,6 +73,13 @@ final class PacedTask<S> {
     this.log = log;
   }
 
+  /** Tells {@code reports} how each run ends, as {@code reportName}, on {@code clock}'s time. */
+  synchronized void reportTo(String reportName, LifecycleReports reports, Clock clock) {
+    this.reportName = reportName;
+    this.reports = reports;
+    this.clock = clock;
+  }
+
   /**
    * Starts a run; its first step is scheduled at once. If a run is still under way, no second one
    * starts, and the one under way is returned.
@@ -75,6 +92,11 @@ final class PacedTask<S> {
     CompletableFuture<S> started = new CompletableFuture<>();
     current = started;
     run = runs.get();
+    if (clock != null) {
+      long failuresBefore = kms.failures();
+      LifecycleReports to = reports;
+      started.whenComplete((summary, error) -> report(to, summary, error, failuresBefore));
+    }
     if (stop.stopped()) {
       started.complete(run.summary());
       return started;
@@ -93,6 +115,7 @@ final class PacedTask<S> {
   /** Runs the task {@code first} from now, then every {@code interval}. */
   synchronized void every(Duration first, Duration interval) {
     nextRun = scheduler.schedule(first, () -> periodic(interval));
+    nextRunAt = clock == null ? null : clock.instant().plus(first);
   }
 
   private void periodic(Duration interval) {
@@ -101,8 +124,52 @@ final class PacedTask<S> {
         return;
       }
       nextRun = scheduler.schedule(interval, () -> periodic(interval));
+      nextRunAt = clock == null ? null : clock.instant().plus(interval);
     }
     runOnce();
+  }
+
+  private void report(LifecycleReports to, S summary, Throwable error, long failuresBefore) {
+    if (stop.stopped()) {
+      return;
+    }
+    Instant now = clock.instant();
+    Map<String, Integer> counts = summary == null ? Map.of() : counts(summary);
+    if (kms.failures() > failuresBefore) {
+      to.failed(reportName, kms.lastFailure(), now);
+    } else if (error != null) {
+      to.failed(reportName, String.valueOf(error), now);
+    }
+    String result =
+        error != null ? "error" : counts.getOrDefault("failed", 0) > 0 ? "failed" : "ok";
+    Instant next;
+    synchronized (this) {
+      next = nextRunAt;
+    }
+    to.ran(reportName, now, result, counts, Optional.ofNullable(next));
+  }
+
+  /** A summary record's int components by name, e.g. {@code refreshed=3}. */
+  static Map<String, Integer> counts(Object summary) {
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    RecordComponent[] components = summary.getClass().getRecordComponents();
+    if (components == null) {
+      return counts;
+    }
+    for (RecordComponent c : components) {
+      if (c.getType() == int.class) {
+        try {
+          counts.put(snakeCase(c.getName()), (Integer) c.getAccessor().invoke(summary));
+        } catch (ReflectiveOperationException e) {
+          throw new IllegalStateException("summary component " + c.getName(), e);
+        }
+      }
+    }
+    return counts;
+  }
+
+  private static String snakeCase(String name) {
+    return name.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
   }
 
   /** Stops the task: no further step or run starts; a run under way ends with what it has done. */

@@ -56,7 +56,7 @@ final class StaleAliasDisposer {
   }
 
   private boolean isStale(Instant lastUpdated, Instant now) {
-    return !lastUpdated.plus(scope.settings().staleAliasThreshold()).isAfter(now);
+    return CleanupRules.isStale(lastUpdated, now, scope.settings());
   }
 
   private enum Result {

@@ -1,0 +1,43 @@
+package dev.spirekms.doctor;
+
+import dev.spirekms.config.PluginConfig;
+import dev.spirekms.keys.KeyNaming;
+import java.util.List;
+
+/**
+ * How much of KMS's 256 characters an alias name {@code alias/SPIRE_SERVER/<trust domain>/<server
+ * id>/<key id>} leaves for SPIRE's key ids, for this trust domain and server id (a new id from
+ * {@code key_identifier_file} is a 36-character UUID).
+ */
+final class AliasBudgetCheck implements Check {
+  static final String NAME = "alias budget";
+  static final int UUID_LENGTH = 36;
+  static final String FITS =
+      "the alias prefix takes %d of %d characters, leaving %d for key ids (at least %d are kept"
+          + " free)";
+  static final String TOO_LONG =
+      "the alias prefix takes %d of %d characters, leaving %d for key ids, less than the %d"
+          + " needed";
+  static final String FIX_TOO_LONG =
+      "use a shorter key_identifier_value (or key_identifier_file, whose ids take 36"
+          + " characters); the trust domain itself cannot change without new keys";
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public void run(DoctorContext context, List<Finding> findings) {
+    KeyNaming naming = context.naming();
+    int serverIdLength = context.serverId().map(String::length).orElse(UUID_LENGTH);
+    int prefix = naming.trustDomainAliasPrefix().length() + serverIdLength + 1;
+    int left = KeyNaming.MAX_ALIAS_LENGTH - prefix;
+    Object[] args = {prefix, KeyNaming.MAX_ALIAS_LENGTH, left, PluginConfig.RESERVED_KEY_ID_LENGTH};
+    if (left < PluginConfig.RESERVED_KEY_ID_LENGTH) {
+      findings.add(Finding.fail(NAME, String.format(TOO_LONG, args), FIX_TOO_LONG));
+    } else {
+      findings.add(Finding.ok(NAME, String.format(FITS, args)));
+    }
+  }
+}

@@ -1,0 +1,157 @@
+package dev.spirekms.doctor;
+
+import dev.spirekms.aws.AwsCalls;
+import dev.spirekms.aws.AwsClients;
+import dev.spirekms.aws.KmsCallException;
+import dev.spirekms.config.PluginConfig;
+import dev.spirekms.keys.KeyNaming;
+import dev.spirekms.lifecycle.LifecycleSettings;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.kms.model.AliasListEntry;
+import software.amazon.awssdk.services.kms.model.KeyMetadata;
+import software.amazon.awssdk.services.kms.model.ListAliasesResponse;
+
+/**
+ * What the checks share: the configuration, the server id (when it exists), the clients, the
+ * lifecycle's settings, and what was read from KMS once (the alias listing, key descriptions), so
+ * each is asked for only once per run. Every KMS call here is a read.
+ */
+final class DoctorContext {
+  // KMS ListAliases: Limit is 1 to 100
+  private static final int ALIAS_PAGE = 100;
+
+  private final PluginConfig config;
+  private final Optional<String> serverId;
+  private final KeyNaming naming;
+  private final KmsClient kms;
+  private final AwsClients clients;
+  private final LifecycleSettings settings;
+  private final Clock clock;
+  private final Map<String, KeyMetadata> described = new HashMap<>();
+  private List<AliasListEntry> aliases;
+  private KmsCallException aliasFailure;
+
+  /**
+   * @param serverId the server id, empty when its file does not exist yet
+   * @param clients for the credential and endpoint checks; null where only {@code kms} is tested
+   */
+  DoctorContext(
+      PluginConfig config,
+      Optional<String> serverId,
+      KmsClient kms,
+      AwsClients clients,
+      LifecycleSettings settings,
+      Clock clock) {
+    this.config = config;
+    this.serverId = serverId;
+    // Without a server id every alias of the trust domain is another server's: a random id
+    // matches none of them.
+    this.naming =
+        new KeyNaming(config.trustDomain(), serverId.orElseGet(() -> UUID.randomUUID().toString()));
+    this.kms = kms;
+    this.clients = clients;
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  PluginConfig config() {
+    return config;
+  }
+
+  Optional<String> serverId() {
+    return serverId;
+  }
+
+  KeyNaming naming() {
+    return naming;
+  }
+
+  KmsClient kms() {
+    return kms;
+  }
+
+  Optional<AwsClients> clients() {
+    return Optional.ofNullable(clients);
+  }
+
+  LifecycleSettings settings() {
+    return settings;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  /**
+   * Every alias of the account and region, listed once.
+   *
+   * @throws KmsCallException when the listing failed (every call after the first throws the same)
+   */
+  List<AliasListEntry> aliases() {
+    if (aliasFailure != null) {
+      throw aliasFailure;
+    }
+    if (aliases == null) {
+      try {
+        List<AliasListEntry> all = new ArrayList<>();
+        String marker = null;
+        do {
+          String m = marker;
+          ListAliasesResponse page =
+              AwsCalls.call(
+                  "kms:ListAliases", () -> kms.listAliases(b -> b.limit(ALIAS_PAGE).marker(m)));
+          all.addAll(page.aliases());
+          marker = Boolean.TRUE.equals(page.truncated()) ? page.nextMarker() : null;
+        } while (marker != null);
+        aliases = List.copyOf(all);
+      } catch (KmsCallException e) {
+        aliasFailure = e;
+        throw e;
+      }
+    }
+    return aliases;
+  }
+
+  /** Whether the alias listing failed; the permissions check reports why. */
+  boolean aliasesFailed() {
+    try {
+      aliases();
+      return false;
+    } catch (KmsCallException e) {
+      return true;
+    }
+  }
+
+  /** This server's aliases; empty without a server id. */
+  List<AliasListEntry> ownAliases() {
+    if (serverId.isEmpty()) {
+      return List.of();
+    }
+    return aliases().stream().filter(a -> naming.spireKeyIdOf(a.aliasName()).isPresent()).toList();
+  }
+
+  /** DescribeKey, asked once per key id. */
+  KeyMetadata describe(String keyId) {
+    KeyMetadata known = described.get(keyId);
+    if (known != null) {
+      return known;
+    }
+    KeyMetadata key =
+        AwsCalls.call("kms:DescribeKey", () -> kms.describeKey(b -> b.keyId(keyId)).keyMetadata());
+    described.put(keyId, key);
+    if (key.keyId() != null) {
+      described.put(key.keyId(), key);
+    }
+    if (key.arn() != null) {
+      described.put(key.arn(), key);
+    }
+    return key;
+  }
+}
