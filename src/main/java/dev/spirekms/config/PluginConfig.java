@@ -125,7 +125,7 @@ public final class PluginConfig {
 
   /** The trust domain as it appears in KMS names: every {@code .} replaced by {@code _}. */
   public String sanitizedTrustDomain() {
-    return TrustDomainRules.sanitize(trustDomain);
+    return KmsAliasNames.sanitizeTrustDomain(trustDomain);
   }
 
   /** The AWS region of KMS and STS, e.g. {@code us-east-2}. */

@@ -2,6 +2,7 @@ package dev.spirekms.keys;
 
 import dev.spirekms.aws.AwsCalls;
 import dev.spirekms.aws.KmsCallException;
+import dev.spirekms.config.KmsAliasNames;
 import dev.spirekms.keys.KeyStoreException.Kind;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -157,7 +158,7 @@ public final class KmsKeyStore {
   private KeyEntry generateLocked(String spireKeyId, SpireKeyType type) {
     KeyNaming naming = settings.naming();
     String aliasName = naming.aliasName(spireKeyId);
-    if (aliasName.length() > KeyNaming.MAX_ALIAS_LENGTH) {
+    if (aliasName.length() > KmsAliasNames.MAX_LENGTH) {
       // checked before CreateKey, so that no key is made for an alias KMS would refuse
       throw new KeyStoreException(
           Kind.INVALID_REQUEST,
@@ -166,7 +167,7 @@ public final class KmsKeyStore {
               + "\" is too long: its KMS alias would have "
               + aliasName.length()
               + " characters, and KMS allows "
-              + KeyNaming.MAX_ALIAS_LENGTH);
+              + KmsAliasNames.MAX_LENGTH);
     }
     Optional<String> policy = settings.policy().policy();
     String keyArn = createKey(spireKeyId, type, policy);
@@ -235,7 +236,11 @@ public final class KmsKeyStore {
     if (response.keySpec() != null && response.keySpec() != type.keySpec()) {
       throw new KeyStoreException(
           Kind.INTERNAL,
-          "KMS created a " + response.keySpecAsString() + " key where " + type.keySpec() + " was asked");
+          "KMS created a "
+              + response.keySpecAsString()
+              + " key where "
+              + type.keySpec()
+              + " was asked");
     }
     return response.publicKey().asByteArray();
   }
@@ -248,7 +253,8 @@ public final class KmsKeyStore {
     }
     try {
       AwsCalls.call(
-          "kms:CreateAlias", () -> kms.createAlias(b -> b.aliasName(aliasName).targetKeyId(keyArn)));
+          "kms:CreateAlias",
+          () -> kms.createAlias(b -> b.aliasName(aliasName).targetKeyId(keyArn)));
     } catch (KmsCallException e) {
       if (e.kind() != KmsCallException.Kind.ALREADY_EXISTS) {
         throw KeyStoreException.fromCall("failed to create alias", e);
@@ -258,8 +264,9 @@ public final class KmsKeyStore {
       LOG.atWarn()
           .addKeyValue("alias_name", aliasName)
           .addKeyValue("spire_key_id", spireKeyId)
-          .log("Alias appeared after start-up, probably made by a server with the same server id;"
-              + " repointing it");
+          .log(
+              "Alias appeared after start-up, probably made by a server with the same server id;"
+                  + " repointing it");
       updateAlias(aliasName, keyArn);
     }
   }
@@ -267,7 +274,8 @@ public final class KmsKeyStore {
   private void updateAlias(String aliasName, String keyArn) {
     try {
       AwsCalls.call(
-          "kms:UpdateAlias", () -> kms.updateAlias(b -> b.aliasName(aliasName).targetKeyId(keyArn)));
+          "kms:UpdateAlias",
+          () -> kms.updateAlias(b -> b.aliasName(aliasName).targetKeyId(keyArn)));
     } catch (KmsCallException e) {
       if (e.kind() != KmsCallException.Kind.NOT_FOUND) {
         throw KeyStoreException.fromCall("failed to update alias", e);
@@ -384,21 +392,23 @@ public final class KmsKeyStore {
     }
     byte[] pkix = response.publicKey().asByteArray();
     String keyArn = response.keyId() != null ? response.keyId() : alias.targetKeyId();
-    return Optional.of(new KeyEntry(spireKeyId, type, keyArn, aliasName, pkix, Fingerprints.of(pkix)));
+    return Optional.of(
+        new KeyEntry(spireKeyId, type, keyArn, aliasName, pkix, Fingerprints.of(pkix)));
   }
 
   private Optional<KeyEntry> unusable(AliasListEntry alias, String spireKeyId, KmsCallException e) {
     String aliasName = alias.aliasName();
     String keyId = alias.targetKeyId();
     switch (e.kind()) {
-      case DISABLED -> throw new KeyStoreException(
-          Kind.PRECONDITION,
-          "failed to fetch aliases: found disabled SPIRE key: \""
-              + keyId
-              + "\", alias: \""
-              + aliasName
-              + "\"; enable the key, or delete the alias so that SPIRE replaces the key",
-          e);
+      case DISABLED ->
+          throw new KeyStoreException(
+              Kind.PRECONDITION,
+              "failed to fetch aliases: found disabled SPIRE key: \""
+                  + keyId
+                  + "\", alias: \""
+                  + aliasName
+                  + "\"; enable the key, or delete the alias so that SPIRE replaces the key",
+              e);
       case INVALID_STATE, NOT_FOUND -> {
         KeyState state = stateOf(keyId);
         if (state == KeyState.PENDING_DELETION
@@ -411,8 +421,9 @@ public final class KmsKeyStore {
               .addKeyValue("key_id", keyId)
               .addKeyValue("spire_key_id", spireKeyId)
               .addKeyValue("key_state", state == null ? "NotFound" : state.toString())
-              .log("Alias points at a key that is being deleted; treating the key as absent so"
-                  + " SPIRE generates a new one and the alias is repointed");
+              .log(
+                  "Alias points at a key that is being deleted; treating the key as absent so"
+                      + " SPIRE generates a new one and the alias is repointed");
           return Optional.empty();
         }
         throw new KeyStoreException(
@@ -426,7 +437,8 @@ public final class KmsKeyStore {
                 + " and cannot be used",
             e);
       }
-      default -> throw KeyStoreException.fromCall("failed to fetch aliases: failed to get public key", e);
+      default ->
+          throw KeyStoreException.fromCall("failed to fetch aliases: failed to get public key", e);
     }
   }
 
