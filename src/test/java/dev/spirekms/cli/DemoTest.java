@@ -73,8 +73,17 @@ class DemoTest {
   }
 
   private int runDemo(Consumer<KmsModel> kmsSetup) {
+    return runDemo(kmsSetup, made -> {});
+  }
+
+  private int runDemo(Consumer<KmsModel> kmsSetup, Consumer<DemoSvids.Made> svidsMade) {
     Demo demo =
-        new Demo(Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8), temp, kmsSetup);
+        new Demo(
+            Map.of(),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            temp,
+            kmsSetup,
+            svidsMade);
     return demo.run(new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 
@@ -198,8 +207,8 @@ class DemoTest {
     }
 
     assertEquals(
-        "Demo passed: 4 keys generated, 1 rotated, 11 signatures verified, same fingerprints after"
-            + " restart",
+        "Demo passed: 4 keys generated, 1 rotated, 14 signatures verified, an X509-SVID and a"
+            + " JWT-SVID issued, same fingerprints after restart",
         outLines().get(outLines().size() - 1));
     assertFalse(report.contains(Demo.DUMMY_SECRET_ACCESS_KEY), "no secret in the report");
     assertFalse(report.contains(Demo.DUMMY_ACCESS_KEY_ID), "no access key id in the report");
