@@ -4,11 +4,6 @@ import com.google.protobuf.ByteString;
 import dev.spirekms.localkms.KmsModel;
 import dev.spirekms.localkms.LocalKmsServer;
 import dev.spirekms.logging.Logging;
-import dev.spirekms.proto.config.v1.ConfigGrpc;
-import dev.spirekms.proto.config.v1.ConfigureRequest;
-import dev.spirekms.proto.config.v1.CoreConfiguration;
-import dev.spirekms.proto.init.v1.InitGrpc;
-import dev.spirekms.proto.init.v1.InitRequest;
 import dev.spirekms.proto.keymanager.v1.GenerateKeyRequest;
 import dev.spirekms.proto.keymanager.v1.GetPublicKeyRequest;
 import dev.spirekms.proto.keymanager.v1.GetPublicKeysRequest;
@@ -18,12 +13,7 @@ import dev.spirekms.proto.keymanager.v1.KeyType;
 import dev.spirekms.proto.keymanager.v1.PublicKey;
 import dev.spirekms.proto.keymanager.v1.SignDataRequest;
 import dev.spirekms.proto.keymanager.v1.SignDataResponse;
-import dev.spirekms.spire.KeyManagerPlugin;
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
 import io.grpc.StatusRuntimeException;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -31,21 +21,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.MessageDigest;
 import java.security.Signature;
 import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PSSParameterSpec;
-import java.security.spec.X509EncodedKeySpec;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -70,8 +57,6 @@ final class Demo {
   static final String DUMMY_ACCESS_KEY_ID = "AKIADEMOLOCALKMS0000";
   static final String DUMMY_SECRET_ACCESS_KEY = "demo-secret-for-the-local-kms-only";
 
-  private static final long DEADLINE_SECONDS = 60;
-
   /** One key SPIRE server asks for, by SPIRE's own key id. */
   private record DemoKey(String id, KeyType type) {}
 
@@ -89,6 +74,7 @@ final class Demo {
   private final PrintStream out;
   private final Path workParent;
   private final Consumer<KmsModel> kmsSetup;
+  private final Consumer<DemoSvids.Made> svidsMade;
   private int verified;
   private String step = "starting";
 
@@ -97,19 +83,26 @@ final class Demo {
    * @param out where the report goes
    * @param workParent where the demo's temporary directory is made
    * @param kmsSetup applied to the local KMS before it serves (tests inject faults with it)
+   * @param svidsMade given the certificates and the token the demo made (tests verify them)
    */
-  Demo(Map<String, String> env, PrintStream out, Path workParent, Consumer<KmsModel> kmsSetup) {
+  Demo(
+      Map<String, String> env,
+      PrintStream out,
+      Path workParent,
+      Consumer<KmsModel> kmsSetup,
+      Consumer<DemoSvids.Made> svidsMade) {
     this.env = Map.copyOf(env);
     this.out = out;
     this.workParent = workParent;
     this.kmsSetup = kmsSetup;
+    this.svidsMade = svidsMade;
   }
 
   /** The command: report on {@code out}, a failure on {@code err}; returns the exit status. */
   static int run(Map<String, String> env, PrintStream out, PrintStream err) {
     Logging.install();
     Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
-    return new Demo(env, out, tmp, model -> {}).run(err);
+    return new Demo(env, out, tmp, model -> {}, made -> {}).run(err);
   }
 
   /** Runs the demo; returns 0, or prints what failed on {@code err} and returns 1. */
@@ -211,6 +204,9 @@ final class Demo {
         out.println("KMS: " + keyStates(model) + ", " + aliases.size() + " aliases:");
         aliases.forEach(a -> out.println("  " + a));
         out.println();
+
+        step = "issuing an X.509 CA certificate, an X509-SVID and a JWT-SVID";
+        verified += new DemoSvids(out, svidsMade).run(plugin.keys(), listed, Instant.now());
       }
 
       try (InProcessPlugin plugin = InProcessPlugin.start(factory())) {
@@ -239,7 +235,8 @@ final class Demo {
               + KEYS.size()
               + " keys generated, 1 rotated, "
               + verified
-              + " signatures verified, same fingerprints after restart");
+              + " signatures verified, an X509-SVID and a JWT-SVID issued, same fingerprints"
+              + " after restart");
     } finally {
       deleteTree(work);
     }
@@ -341,9 +338,7 @@ final class Demo {
     }
 
     boolean rsa = isRsa(key.getType());
-    java.security.PublicKey publicKey =
-        KeyFactory.getInstance(rsa ? "RSA" : "EC")
-            .generatePublic(new X509EncodedKeySpec(key.getPkixData().toByteArray()));
+    java.security.PublicKey publicKey = DemoSvids.javaKey(key);
     String shortHash = sha384 ? "SHA384" : "SHA256";
     Signature verifier;
     String scheme;
@@ -404,104 +399,6 @@ final class Demo {
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot remove the demo's work directory " + root, e);
-    }
-  }
-
-  /** The plugin's services on an in-process gRPC server, and a channel to them. */
-  private static final class InProcessPlugin implements AutoCloseable {
-    private final KeyManagerPlugin plugin;
-    private final Server server;
-    private final ManagedChannel channel;
-
-    private InProcessPlugin(KeyManagerPlugin plugin, Server server, ManagedChannel channel) {
-      this.plugin = plugin;
-      this.server = server;
-      this.channel = channel;
-    }
-
-    static InProcessPlugin start(AwsKmsBackendFactory factory) throws IOException {
-      KeyManagerPlugin plugin = KeyManagerPlugin.create(factory);
-      String name = InProcessServerBuilder.generateName();
-      InProcessServerBuilder builder = InProcessServerBuilder.forName(name).directExecutor();
-      plugin.services().forEach(builder::addService);
-      Server server;
-      try {
-        server = builder.build().start();
-      } catch (IOException | RuntimeException e) {
-        plugin.close();
-        throw e;
-      }
-      return new InProcessPlugin(
-          plugin, server, InProcessChannelBuilder.forName(name).directExecutor().build());
-    }
-
-    /** Init, then Configure, as SPIRE server does when it loads the plugin. */
-    void initAndConfigure(String pluginData) {
-      InitGrpc.newBlockingStub(channel)
-          .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
-          .init(InitRequest.getDefaultInstance());
-      ConfigGrpc.newBlockingStub(channel)
-          .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
-          .configure(
-              ConfigureRequest.newBuilder()
-                  .setCoreConfiguration(CoreConfiguration.newBuilder().setTrustDomain(TRUST_DOMAIN))
-                  .setHclConfiguration(pluginData)
-                  .build());
-    }
-
-    KeyManagerGrpc.KeyManagerBlockingStub keys() {
-      return KeyManagerGrpc.newBlockingStub(channel)
-          .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
-    }
-
-    @Override
-    public void close() {
-      channel.shutdownNow();
-      server.shutdownNow();
-      try {
-        server.awaitTermination(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } finally {
-        plugin.close();
-      }
-    }
-  }
-
-  /**
-   * Dummy credentials in the AWS SDK's system properties for the length of the demo; the values
-   * these properties had before are put back on close.
-   */
-  private static final class DummyCredentials implements AutoCloseable {
-    private final Map<String, String> previous = new LinkedHashMap<>();
-
-    static DummyCredentials set() {
-      DummyCredentials credentials = new DummyCredentials();
-      credentials.put(ACCESS_KEY_PROPERTY, DUMMY_ACCESS_KEY_ID);
-      credentials.put(SECRET_KEY_PROPERTY, DUMMY_SECRET_ACCESS_KEY);
-      credentials.put(SESSION_TOKEN_PROPERTY, null);
-      return credentials;
-    }
-
-    private void put(String name, String value) {
-      previous.put(name, System.getProperty(name));
-      if (value == null) {
-        System.clearProperty(name);
-      } else {
-        System.setProperty(name, value);
-      }
-    }
-
-    @Override
-    public void close() {
-      previous.forEach(
-          (name, value) -> {
-            if (value == null) {
-              System.clearProperty(name);
-            } else {
-              System.setProperty(name, value);
-            }
-          });
     }
   }
 }

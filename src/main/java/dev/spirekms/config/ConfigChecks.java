@@ -163,7 +163,7 @@ final class ConfigChecks {
       return false;
     }
     if (trustDomain.indexOf('_') >= 0) {
-      String sanitized = TrustDomainRules.sanitize(trustDomain);
+      String sanitized = KmsAliasNames.sanitizeTrustDomain(trustDomain);
       warnings.add(
           "trust domain "
               + GoQuote.quote(trustDomain)
@@ -194,7 +194,7 @@ final class ConfigChecks {
               + " time");
       return null;
     }
-    String sanitized = TrustDomainRules.sanitize(b.trustDomain);
+    String sanitized = KmsAliasNames.sanitizeTrustDomain(b.trustDomain);
     if (file != null) {
       Path path = toPath("key_identifier_file", file);
       if (trustDomainValid) {

@@ -31,12 +31,6 @@ public final class PluginConfig {
   public static final Duration MIN_STALE_ALIAS_THRESHOLD = Duration.ofHours(24);
   public static final DisposalMode DEFAULT_DISPOSAL_MODE = DisposalMode.DELETE;
 
-  /**
-   * Room an alias name keeps for the encoded SPIRE key id after {@code alias/SPIRE_SERVER/<trust
-   * domain>/<server id>/} (KMS allows 256 characters in all).
-   */
-  public static final int RESERVED_KEY_ID_LENGTH = ServerIdRules.RESERVED_KEY_ID_LENGTH;
-
   /** Added to {@code key_identifier_file}'s name for the default deletion journal beside it. */
   public static final String DELETION_JOURNAL_SUFFIX = ".deletion-journal";
 
@@ -135,7 +129,7 @@ public final class PluginConfig {
 
   /** The trust domain as it appears in KMS names: every {@code .} replaced by {@code _}. */
   public String sanitizedTrustDomain() {
-    return TrustDomainRules.sanitize(trustDomain);
+    return KmsAliasNames.sanitizeTrustDomain(trustDomain);
   }
 
   /** The AWS region of KMS and STS, e.g. {@code us-east-2}. */

@@ -11,12 +11,6 @@ import java.util.regex.Pattern;
  */
 final class ServerIdRules {
 
-  // KMS CreateAlias: alias names are at most 256 characters. The naming scheme is upstream's:
-  // alias/SPIRE_SERVER/<sanitised trust domain>/<server id>/<encoded key id>.
-  static final int MAX_ALIAS_NAME_LENGTH = 256;
-  static final String ALIAS_PREFIX = "alias/SPIRE_SERVER/";
-  // Room kept for the encoded SPIRE key id ("JWT-Signer-A", "WIT-Signer-A", "x509-CA-A", ...).
-  static final int RESERVED_KEY_ID_LENGTH = 32;
   // A server id read from key_identifier_file is a canonical UUID.
   static final int FILE_SERVER_ID_LENGTH = 36;
   static final int MAX_VALUE_LENGTH = 256;
@@ -54,8 +48,9 @@ final class ServerIdRules {
    */
   static Optional<String> aliasLengthProblem(
       String sanitizedTrustDomain, int serverIdLength, boolean fromFile) {
-    int prefix = ALIAS_PREFIX.length() + sanitizedTrustDomain.length() + 1 + serverIdLength + 1;
-    if (prefix + RESERVED_KEY_ID_LENGTH <= MAX_ALIAS_NAME_LENGTH) {
+    int prefix =
+        KmsAliasNames.PREFIX.length() + sanitizedTrustDomain.length() + 1 + serverIdLength + 1;
+    if (prefix + KmsAliasNames.RESERVED_KEY_ID_LENGTH <= KmsAliasNames.MAX_LENGTH) {
       return Optional.empty();
     }
     String what =
@@ -68,9 +63,9 @@ final class ServerIdRules {
             + ": the alias prefix alias/SPIRE_SERVER/<trust domain>/<server id>/ takes "
             + prefix
             + " of the "
-            + MAX_ALIAS_NAME_LENGTH
+            + KmsAliasNames.MAX_LENGTH
             + " characters KMS allows, leaving less than the "
-            + RESERVED_KEY_ID_LENGTH
+            + KmsAliasNames.RESERVED_KEY_ID_LENGTH
             + " needed for key ids");
   }
 }

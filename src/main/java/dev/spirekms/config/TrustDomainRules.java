@@ -42,9 +42,4 @@ final class TrustDomainRules {
     }
     return Optional.empty();
   }
-
-  /** Upstream's sanitising for KMS names: every {@code .} becomes {@code _}. */
-  static String sanitize(String name) {
-    return name.replace('.', '_');
-  }
 }

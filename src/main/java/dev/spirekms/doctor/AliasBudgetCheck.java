@@ -1,6 +1,6 @@
 package dev.spirekms.doctor;
 
-import dev.spirekms.config.PluginConfig;
+import dev.spirekms.config.KmsAliasNames;
 import dev.spirekms.keys.KeyNaming;
 import java.util.List;
 
@@ -32,9 +32,9 @@ final class AliasBudgetCheck implements Check {
     KeyNaming naming = context.naming();
     int serverIdLength = context.serverId().map(String::length).orElse(UUID_LENGTH);
     int prefix = naming.trustDomainAliasPrefix().length() + serverIdLength + 1;
-    int left = KeyNaming.MAX_ALIAS_LENGTH - prefix;
-    Object[] args = {prefix, KeyNaming.MAX_ALIAS_LENGTH, left, PluginConfig.RESERVED_KEY_ID_LENGTH};
-    if (left < PluginConfig.RESERVED_KEY_ID_LENGTH) {
+    int left = KmsAliasNames.MAX_LENGTH - prefix;
+    Object[] args = {prefix, KmsAliasNames.MAX_LENGTH, left, KmsAliasNames.RESERVED_KEY_ID_LENGTH};
+    if (left < KmsAliasNames.RESERVED_KEY_ID_LENGTH) {
       findings.add(Finding.fail(NAME, String.format(TOO_LONG, args), FIX_TOO_LONG));
     } else {
       findings.add(Finding.ok(NAME, String.format(FITS, args)));

@@ -1,5 +1,6 @@
 package dev.spirekms.keys;
 
+import dev.spirekms.config.KmsAliasNames;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -15,11 +16,7 @@ import java.util.Optional;
  * Every prefix ends with '/', so {@code acme_co} never matches {@code acme_co_uk}.
  */
 public final class KeyNaming {
-  static final String ALIAS_ROOT = "alias/SPIRE_SERVER/";
   static final String DESCRIPTION_ROOT = "SPIRE_SERVER_KEY/";
-
-  /** KMS CreateAlias: alias names are at most 256 characters. */
-  public static final int MAX_ALIAS_LENGTH = 256;
 
   private final String sanitizedTrustDomain;
   private final String serverId;
@@ -31,7 +28,7 @@ public final class KeyNaming {
 
   /** upstream aws_kms: every '.' of the trust domain becomes '_'. */
   public static String sanitize(String trustDomain) {
-    return trustDomain.replace('.', '_');
+    return KmsAliasNames.sanitizeTrustDomain(trustDomain);
   }
 
   /** upstream aws_kms: KMS alias names allow neither '.' nor '+'. */
@@ -62,7 +59,7 @@ public final class KeyNaming {
 
   /** {@code alias/SPIRE_SERVER/<td>/}: every server of this trust domain. */
   public String trustDomainAliasPrefix() {
-    return ALIAS_ROOT + sanitizedTrustDomain + "/";
+    return KmsAliasNames.PREFIX + sanitizedTrustDomain + "/";
   }
 
   /** {@code alias/SPIRE_SERVER/<td>/<server id>/}: this server's aliases. */

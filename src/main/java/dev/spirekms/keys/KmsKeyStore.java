@@ -2,6 +2,7 @@ package dev.spirekms.keys;
 
 import dev.spirekms.aws.AwsCalls;
 import dev.spirekms.aws.KmsCallException;
+import dev.spirekms.config.KmsAliasNames;
 import dev.spirekms.keys.KeyStoreException.Kind;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -158,7 +159,7 @@ public final class KmsKeyStore {
   private KeyEntry generateLocked(String spireKeyId, SpireKeyType type) {
     KeyNaming naming = settings.naming();
     String aliasName = naming.aliasName(spireKeyId);
-    if (aliasName.length() > KeyNaming.MAX_ALIAS_LENGTH) {
+    if (aliasName.length() > KmsAliasNames.MAX_LENGTH) {
       // checked before CreateKey, so that no key is made for an alias KMS would refuse
       throw new KeyStoreException(
           Kind.INVALID_REQUEST,
@@ -166,7 +167,7 @@ public final class KmsKeyStore {
               KeyMessages.KEY_ID_TOO_LONG,
               spireKeyId,
               aliasName.length(),
-              KeyNaming.MAX_ALIAS_LENGTH));
+              KmsAliasNames.MAX_LENGTH));
     }
     Optional<String> policy = settings.policy().policy();
     String keyArn = createKey(spireKeyId, type, policy);

@@ -7,7 +7,7 @@ import java.util.TreeMap;
 import software.amazon.awssdk.services.kms.model.KeyState;
 import software.amazon.awssdk.services.kms.model.KeyUsageType;
 
-/** One KMS key and its mutable state; {@link KmsModel} reads and writes it under its lock. */
+/** One KMS key and its mutable state, read and written under the lock of {@link KmsState}. */
 final class KeyRecord {
   final long sequence;
   final String id;

@@ -1,21 +1,27 @@
 package dev.spirekms.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import dev.spirekms.keys.Fingerprints;
 import dev.spirekms.localkms.Fault;
 import dev.spirekms.localkms.KmsModel;
 import dev.spirekms.localkms.KmsOperations;
+import dev.spirekms.testing.SvidVerifier;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,6 +37,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.kms.model.SignRequest;
 
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class DemoTest {
@@ -73,8 +80,17 @@ class DemoTest {
   }
 
   private int runDemo(Consumer<KmsModel> kmsSetup) {
+    return runDemo(kmsSetup, made -> {});
+  }
+
+  private int runDemo(Consumer<KmsModel> kmsSetup, Consumer<DemoSvids.Made> svidsMade) {
     Demo demo =
-        new Demo(Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8), temp, kmsSetup);
+        new Demo(
+            Map.of(),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            temp,
+            kmsSetup,
+            svidsMade);
     return demo.run(new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 
@@ -198,8 +214,8 @@ class DemoTest {
     }
 
     assertEquals(
-        "Demo passed: 4 keys generated, 1 rotated, 11 signatures verified, same fingerprints after"
-            + " restart",
+        "Demo passed: 4 keys generated, 1 rotated, 14 signatures verified, an X509-SVID and a"
+            + " JWT-SVID issued, same fingerprints after restart",
         outLines().get(outLines().size() - 1));
     assertFalse(report.contains(Demo.DUMMY_SECRET_ACCESS_KEY), "no secret in the report");
     assertFalse(report.contains(Demo.DUMMY_ACCESS_KEY_ID), "no access key id in the report");
@@ -207,6 +223,94 @@ class DemoTest {
     for (String name : PROPERTIES) {
       assertEquals(null, System.getProperty(name), name + " is put back");
     }
+  }
+
+  @Test
+  void theSvidsTheDemoIssuesThroughSignDataAreOnesAWorkloadAccepts() throws Exception {
+    AtomicReference<KmsModel> kms = new AtomicReference<>();
+    AtomicReference<DemoSvids.Made> made = new AtomicReference<>();
+
+    assertEquals(0, runDemo(kms::set, made::set), err());
+
+    KmsModel model = kms.get();
+    String caAlias =
+        model.aliases().stream()
+            .map(a -> a.aliasName())
+            .filter(n -> n.endsWith("/x509-CA-A"))
+            .findFirst()
+            .orElseThrow();
+    java.security.PublicKey caKey = model.publicKey(caAlias);
+    java.security.PublicKey jwtKey = model.publicKey(caAlias.replace("x509-CA-A", "JWT-Signer-A"));
+    DemoSvids.Made svids = made.get();
+    // the CA is the KMS key's (the rotated x509-CA-A), and its signatures verify with it alone
+    assertArrayEquals(caKey.getEncoded(), svids.ca().getPublicKey().getEncoded());
+    svids.ca().verify(caKey);
+    svids.svid().verify(caKey);
+    SvidVerifier.verifyX509Svid(
+        List.of(svids.svid()), List.of(svids.ca()), "spiffe://example.org/workload");
+    SvidVerifier.JwtClaims claims =
+        SvidVerifier.verifyJwtSvid(
+            svids.jwt(), Map.of("JWT-Signer-A", jwtKey), "demo", java.time.Instant.now());
+    assertEquals("spiffe://example.org/workload", claims.subject());
+    assertEquals("ES384", claims.algorithm());
+    // 7 signatures before (4 keys, RSA twice, and the rotated key), 4 after the restart; between
+    // them, one KMS Sign for each certificate with the CA key and one for the token
+    List<SignRequest> signs = model.requests(KmsOperations.SIGN, SignRequest.class);
+    assertEquals(14, signs.size());
+    List<java.security.PublicKey> signers =
+        signs.subList(7, 10).stream().map(r -> model.publicKey(r.keyId())).toList();
+    assertEquals(List.of(caKey, caKey, jwtKey), signers);
+    assertEquals(
+        List.of("ECDSA_SHA_256", "ECDSA_SHA_256", "ECDSA_SHA_384"),
+        signs.subList(7, 10).stream().map(SignRequest::signingAlgorithmAsString).toList());
+
+    // a workload would refuse a tampered token or a certificate under another CA
+    String[] parts = svids.jwt().split("\\.");
+    String forged =
+        parts[0]
+            + "."
+            + parts[1]
+            + "."
+            + Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(LocalKeySigner.flipABit(Base64.getUrlDecoder().decode(parts[2])));
+    assertThrows(
+        AssertionError.class,
+        () ->
+            SvidVerifier.verifyJwtSvid(
+                forged, Map.of("JWT-Signer-A", jwtKey), "demo", java.time.Instant.now()));
+    assertThrows(
+        AssertionError.class,
+        () ->
+            SvidVerifier.verifyX509Svid(
+                List.of(svids.svid()), List.of(svids.svid()), "spiffe://example.org/workload"));
+
+    List<String> report = section("What SPIRE server does with the keys");
+    assertEquals(6, report.size(), String.join("\n", report));
+    assertTrue(
+        report
+            .get(0)
+            .matches(
+                "  X\\.509 CA    x509-CA-A, self-signed: subject O=SPIFFE,C=US, URI SAN"
+                    + " spiffe://example\\.org, CA, keyCertSign cRLSign, 24h"),
+        report.get(0));
+    assertEquals(
+        "  X509-SVID   spiffe://example.org/workload: subject O=SPIRE,C=US, issuer O=SPIFFE,C=US,"
+            + " local P-256 key, 1h",
+        report.get(1));
+    assertEquals("  chain       PKIX validated, the CA as trust anchor", report.get(2));
+    assertEquals(
+        "  JWT-SVID    JWT-Signer-A: ES384 verified with the key from GetPublicKeys",
+        report.get(3));
+    JsonObject header =
+        JsonParser.parseString(report.get(4).substring("    header ".length())).getAsJsonObject();
+    assertEquals("JWT-Signer-A", header.get("kid").getAsString());
+    assertEquals("ES384", header.get("alg").getAsString());
+    JsonObject printed =
+        JsonParser.parseString(report.get(5).substring("    claims ".length())).getAsJsonObject();
+    assertEquals("spiffe://example.org/workload", printed.get("sub").getAsString());
+    assertEquals(claims.expiresAt().getEpochSecond(), printed.get("exp").getAsLong());
+    assertEquals(printed.get("exp").getAsLong() - 300, printed.get("iat").getAsLong());
   }
 
   @Test

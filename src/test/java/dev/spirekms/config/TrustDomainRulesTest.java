@@ -48,10 +48,4 @@ class TrustDomainRulesTest {
         Optional.of("trust domain must not be longer than 255 characters"),
         TrustDomainRules.problem("a".repeat(256)));
   }
-
-  @ParameterizedTest
-  @CsvSource({"example.org,example_org", "a_b,a_b", "a.b.c,a_b_c", "plain,plain"})
-  void sanitizesDotsToUnderscores(String name, String sanitized) {
-    assertEquals(sanitized, TrustDomainRules.sanitize(name));
-  }
 }

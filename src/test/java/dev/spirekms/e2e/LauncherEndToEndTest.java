@@ -376,11 +376,13 @@ class LauncherEndToEndTest {
     assertEquals(0, run.exitCode(), run.stdout() + run.stderr());
     List<String> lines = run.stdout().lines().toList();
     assertEquals(
-        "Demo passed: 4 keys generated, 1 rotated, 11 signatures verified, same fingerprints after"
-            + " restart",
+        "Demo passed: 4 keys generated, 1 rotated, 14 signatures verified, an X509-SVID and a"
+            + " JWT-SVID issued, same fingerprints after restart",
         lines.get(lines.size() - 1),
         run.stdout());
     assertTrue(run.stdout().contains("\nGetPublicKeys: 4 keys\n"), run.stdout());
+    // BouncyCastle and Nimbus are in the shaded jar: the CA, the X509-SVID and the JWT-SVID
+    assertTrue(run.stdout().contains("\n  chain       PKIX validated"), run.stdout());
     assertHclogLines(run.stderr().lines().toList());
     assertFalse(run.stderr().contains("secret"), run.stderr());
     try (Stream<Path> left = Files.list(tmp)) {

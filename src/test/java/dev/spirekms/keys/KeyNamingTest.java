@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.spirekms.config.KmsAliasNames;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,6 +19,24 @@ class KeyNamingTest {
     assertEquals(
         "alias/SPIRE_SERVER/test_example_org/" + SERVER + "/spireKeyID",
         naming.aliasName("spireKeyID"));
+  }
+
+  @Test
+  void anAliasPrefixTheConfigAcceptsLeavesRoomForAReservedKeyId() {
+    // the longest server id config accepts for example.org: the prefix plus the reserve fill KMS's
+    // limit exactly
+    String longest =
+        "a"
+            .repeat(
+                KmsAliasNames.MAX_LENGTH
+                    - KmsAliasNames.RESERVED_KEY_ID_LENGTH
+                    - KmsAliasNames.PREFIX.length()
+                    - "example_org".length()
+                    - 2);
+    KeyNaming edge = new KeyNaming("example.org", longest);
+    String alias = edge.aliasName("k".repeat(KmsAliasNames.RESERVED_KEY_ID_LENGTH));
+    assertEquals(KmsAliasNames.MAX_LENGTH, alias.length());
+    assertTrue(alias.startsWith(KmsAliasNames.PREFIX));
   }
 
   @Test
@@ -38,9 +57,13 @@ class KeyNamingTest {
 
   @Test
   void onlyThisServersAliasesYieldKeyIds() {
-    assertEquals(Optional.empty(), naming.spireKeyIdOf("alias/SPIRE_SERVER/test_example_org/other/x"));
-    assertEquals(Optional.empty(), naming.spireKeyIdOf("alias/SPIRE_SERVER/test_example_org/" + SERVER));
-    assertEquals(Optional.empty(), naming.spireKeyIdOf("alias/SPIRE_SERVER/test_example_org/" + SERVER + "/"));
+    assertEquals(
+        Optional.empty(), naming.spireKeyIdOf("alias/SPIRE_SERVER/test_example_org/other/x"));
+    assertEquals(
+        Optional.empty(), naming.spireKeyIdOf("alias/SPIRE_SERVER/test_example_org/" + SERVER));
+    assertEquals(
+        Optional.empty(),
+        naming.spireKeyIdOf("alias/SPIRE_SERVER/test_example_org/" + SERVER + "/"));
     assertEquals(Optional.empty(), naming.spireKeyIdOf(null));
     assertEquals(
         Optional.empty(),
@@ -66,7 +89,8 @@ class KeyNamingTest {
   void sanitisingMapsDotsToUnderscores() {
     assertEquals("a_b", KeyNaming.sanitize("a.b"));
     assertEquals("a_b", KeyNaming.sanitize("a_b"));
-    assertEquals("alias/SPIRE_SERVER/acme_co/", new KeyNaming("acme.co", "s").trustDomainAliasPrefix());
+    assertEquals(
+        "alias/SPIRE_SERVER/acme_co/", new KeyNaming("acme.co", "s").trustDomainAliasPrefix());
     assertEquals("SPIRE_SERVER_KEY/acme_co/", new KeyNaming("acme.co", "s").descriptionPrefix());
     assertEquals("s", new KeyNaming("acme.co", "s").serverId());
     assertEquals("acme_co", new KeyNaming("acme.co", "s").sanitizedTrustDomain());
