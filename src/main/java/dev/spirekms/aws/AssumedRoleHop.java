@@ -130,27 +130,19 @@ public final class AssumedRoleHop implements AwsCredentialsProvider {
 
   /** STS refused the session length: a chained session (from a role's credentials) caps at 1h. */
   private String durationHint() {
-    return number == 1
-        ? "; when the source credentials are themselves a role session (IRSA, Pod Identity, ECS,"
-            + " an instance profile), AWS caps the first hop at 1h too: set assume_role_duration to"
-            + " 1h or less, or raise the role's maximum session duration"
-        : "; AWS caps a role-chained session at 1h";
+    return number == 1 ? AwsMessages.HINT_FIRST_HOP_DURATION : AwsMessages.HINT_CHAINED_DURATION;
   }
 
   private String hint(KmsCallException.Kind kind) {
     String caller = number == 1 ? "the source credentials' identity" : "role hop " + (number - 1);
     return switch (kind) {
       case ACCESS_DENIED ->
-          "; check that the role's trust policy lets "
-              + caller
-              + " call sts:AssumeRole"
-              + (role.externalId().isPresent() ? " with this external id" : "")
-              + ", and that "
-              + caller
-              + " may assume the role";
-      case UNAVAILABLE, THROTTLED ->
-          "; check that STS is reachable from this server (on a"
-              + " private network, set sts_endpoint to an STS VPC endpoint)";
+          String.format(
+              AwsMessages.HINT_TRUST_POLICY,
+              caller,
+              role.externalId().isPresent() ? AwsMessages.HINT_WITH_EXTERNAL_ID : "",
+              caller);
+      case UNAVAILABLE, THROTTLED -> AwsMessages.HINT_STS_UNREACHABLE;
       default -> "";
     };
   }
@@ -188,7 +180,7 @@ public final class AssumedRoleHop implements AwsCredentialsProvider {
       return current.credentials();
     }
     String failure = lastFailure;
-    String renewal = failure == null ? "" : ", and renewing it failed: " + failure;
+    String renewal = failure == null ? "" : String.format(AwsMessages.RENEWING_FAILED, failure);
     throw new CredentialsUnavailableException(
         current == null
             ? String.format(AwsMessages.NEVER_ASSUMED, describe(), renewal)

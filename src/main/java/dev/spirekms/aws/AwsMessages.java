@@ -22,7 +22,26 @@ public final class AwsMessages {
    */
   public static final String ROLE_HOP = "role hop %d of %d (%s)";
 
+  // the hints that end a failure to assume a hop
+  public static final String HINT_FIRST_HOP_DURATION =
+      "; when the source credentials are themselves a role session (IRSA, Pod Identity, ECS, an"
+          + " instance profile), AWS caps the first hop at 1h too: set assume_role_duration to 1h"
+          + " or less, or raise the role's maximum session duration";
+  public static final String HINT_CHAINED_DURATION = "; AWS caps a role-chained session at 1h";
+
+  /** The caller twice, and {@link #HINT_WITH_EXTERNAL_ID} or nothing. */
+  public static final String HINT_TRUST_POLICY =
+      "; check that the role's trust policy lets %s call sts:AssumeRole%s, and that %s may assume"
+          + " the role";
+
+  public static final String HINT_WITH_EXTERNAL_ID = " with this external id";
+  public static final String HINT_STS_UNREACHABLE =
+      "; check that STS is reachable from this server (on a private network, set sts_endpoint to"
+          + " an STS VPC endpoint)";
+
   public static final String NEVER_ASSUMED = "no valid credentials for %s: it was never assumed%s";
   public static final String SESSION_EXPIRED =
       "no valid credentials for %s: its session expired at %s%s";
+  // the last value of NEVER_ASSUMED and SESSION_EXPIRED, after a failed renewal
+  public static final String RENEWING_FAILED = ", and renewing it failed: %s";
 }

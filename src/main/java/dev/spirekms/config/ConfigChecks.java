@@ -13,11 +13,6 @@ import java.util.Optional;
  */
 final class ConfigChecks {
 
-  static final String NO_DELETION_JOURNAL =
-      "key_identifier_value is set without deletion_journal_file: keys queued for deletion are"
-          + " forgotten if the plugin stops before KMS accepts their deletion (the orphan key sweep"
-          + " finds them after 48h)";
-
   private final PluginConfig.Builder b;
   private final List<String> core = new ArrayList<>();
   private final List<String> errors = new ArrayList<>();
@@ -31,37 +26,33 @@ final class ConfigChecks {
   PluginConfig.Checked run() {
     boolean trustDomainValid = checkTrustDomain();
     if (b.region == null && !b.rejectedKeys.contains("region")) {
-      errors.add("configuration is missing a region");
+      errors.add(ConfigMessages.MISSING_REGION);
     }
     if ((b.accessKeyId == null) != (b.secretAccessKey == null)) {
-      errors.add("access_key_id and secret_access_key must be set together");
+      errors.add(ConfigMessages.STATIC_CREDENTIALS_HALF);
     } else if (b.accessKeyId != null) {
-      warnings.add(
-          "access_key_id and secret_access_key are set: static credentials are discouraged;"
-              + " prefer the default AWS credential chain (instance profile, IRSA, environment)");
+      warnings.add(ConfigMessages.STATIC_CREDENTIALS_DISCOURAGED);
     }
     Path identifierPath = checkKeyIdentifier(trustDomainValid);
     Path policyPath = toPath("key_policy_file", b.keyPolicyFile);
     Path journalPath = toPath("deletion_journal_file", b.deletionJournalFile);
     if (journalPath != null && identifierPath != null && samePath(journalPath, identifierPath)) {
-      errors.add("deletion_journal_file must not be the key_identifier_file");
+      errors.add(ConfigMessages.JOURNAL_IS_KEY_IDENTIFIER_FILE);
     }
     Path statusPath = toPath("status_file", b.statusFile);
     if (statusPath != null) {
       if (identifierPath != null && samePath(statusPath, identifierPath)) {
-        errors.add("status_file must not be the key_identifier_file");
+        errors.add(ConfigMessages.STATUS_FILE_IS_KEY_IDENTIFIER_FILE);
       }
       if (journalPath != null && samePath(statusPath, journalPath)) {
-        errors.add("status_file must not be the deletion_journal_file");
+        errors.add(ConfigMessages.STATUS_FILE_IS_JOURNAL);
       }
     }
     errors.addAll(KeyTagRules.problems(b.keyTags));
     URI endpointUri = endpoint("endpoint", "KMS", b.endpoint);
     checkRanges();
     if (b.tagBasedKeyDiscovery) {
-      errors.add(
-          "enable_tag_based_key_discovery is not supported by this plugin; keys are discovered"
-              + " through their aliases");
+      errors.add(ConfigMessages.TAG_BASED_DISCOVERY_UNSUPPORTED);
     }
     RoleChain roleChain =
         RoleChainRules.check(
@@ -110,7 +101,7 @@ final class ConfigChecks {
       // Only for a configuration that is otherwise valid: the notes of a broken one stay its
       // errors.
       if (journalPath == null && source instanceof ServerIdSource.FromValue) {
-        warnings.add(NO_DELETION_JOURNAL);
+        warnings.add(ConfigMessages.NO_DELETION_JOURNAL);
       }
     }
     return new PluginConfig.Checked(core, errors, warnings, config);
@@ -122,16 +113,13 @@ final class ConfigChecks {
 
   private void fipsConflict(String key, String endpoint) {
     if (endpoint != null) {
-      errors.add(
-          key
-              + " and use_fips_endpoint cannot be set together: the endpoint given is used as it"
-              + " is");
+      errors.add(String.format(ConfigMessages.FIPS_WITH_ENDPOINT, key));
     }
   }
 
   private void checkRange(String key, int value, int min, int max) {
     if (value < min || value > max) {
-      errors.add(key + " must be between " + min + " and " + max);
+      errors.add(String.format(ConfigMessages.OUT_OF_RANGE, key, min, max));
     }
   }
 
@@ -147,31 +135,29 @@ final class ConfigChecks {
         PluginConfig.MIN_KEY_DELETION_PENDING_WINDOW_DAYS,
         PluginConfig.MAX_KEY_DELETION_PENDING_WINDOW_DAYS);
     if (b.staleAliasThreshold.compareTo(PluginConfig.MIN_STALE_ALIAS_THRESHOLD) < 0) {
-      errors.add("stale_alias_threshold must be at least 24h");
+      errors.add(ConfigMessages.STALE_ALIAS_THRESHOLD_TOO_SHORT);
     }
   }
 
   private boolean checkTrustDomain() {
     String trustDomain = b.trustDomain;
     if (trustDomain.isEmpty()) {
-      core.add("server core configuration must contain trust_domain");
+      core.add(ConfigMessages.CORE_TRUST_DOMAIN_MISSING);
       return false;
     }
     Optional<String> problem = TrustDomainRules.problem(trustDomain);
     if (problem.isPresent()) {
-      core.add("server core configuration trust_domain is malformed: " + problem.get());
+      core.add(String.format(ConfigMessages.CORE_TRUST_DOMAIN_MALFORMED, problem.get()));
       return false;
     }
     if (trustDomain.indexOf('_') >= 0) {
       String sanitized = KmsAliasNames.sanitizeTrustDomain(trustDomain);
       warnings.add(
-          "trust domain "
-              + GoQuote.quote(trustDomain)
-              + " contains '_': its KMS names collide with those of "
-              + GoQuote.quote(trustDomain.replace('_', '.'))
-              + " (both sanitise to "
-              + GoQuote.quote(sanitized)
-              + ")");
+          String.format(
+              ConfigMessages.TRUST_DOMAIN_UNDERSCORE,
+              GoQuote.quote(trustDomain),
+              GoQuote.quote(trustDomain.replace('_', '.')),
+              GoQuote.quote(sanitized)));
     }
     return true;
   }
@@ -184,14 +170,12 @@ final class ConfigChecks {
     String value = b.keyIdentifierValue;
     if (file == null && value == null) {
       if (!fileRejected && !valueRejected) {
-        errors.add("configuration requires a key identifier file or a key identifier value");
+        errors.add(ConfigMessages.KEY_IDENTIFIER_REQUIRED);
       }
       return null;
     }
     if (file != null && value != null) {
-      errors.add(
-          "configuration can't have a key identifier file and a key identifier value at the same"
-              + " time");
+      errors.add(ConfigMessages.KEY_IDENTIFIER_FILE_AND_VALUE);
       return null;
     }
     String sanitized = KmsAliasNames.sanitizeTrustDomain(b.trustDomain);
@@ -223,7 +207,7 @@ final class ConfigChecks {
     try {
       return Path.of(value);
     } catch (InvalidPathException e) {
-      errors.add(key + " is not a valid path: " + e.getReason());
+      errors.add(String.format(ConfigMessages.NOT_A_PATH, key, e.getReason()));
       return null;
     }
   }

@@ -103,7 +103,7 @@ public final class ConfigLoader {
     } catch (ConfigSyntaxException e) {
       PluginConfig.Checked core = builder.check();
       List<String> all = new ArrayList<>(core.coreErrors());
-      all.add("unable to decode configuration: " + e.getMessage());
+      all.add(String.format(ConfigMessages.UNABLE_TO_DECODE, e.getMessage()));
       return new ConfigResult(all, List.of(), null);
     }
     Map<String, String> spelledAs = new HashMap<>();
@@ -114,20 +114,17 @@ public final class ConfigLoader {
           if (earlier != null) {
             rejected(
                 canonical,
-                canonical
-                    + " is set more than once (as "
-                    + GoQuote.quote(earlier)
-                    + " and as "
-                    + GoQuote.quote(key)
-                    + ")");
+                String.format(
+                    ConfigMessages.SET_MORE_THAN_ONCE,
+                    canonical,
+                    GoQuote.quote(earlier),
+                    GoQuote.quote(key)));
             return;
           }
           if (!canonical.equals(key)) {
             warnings.add(
-                "configuration key "
-                    + GoQuote.quote(key)
-                    + " is read as "
-                    + GoQuote.quote(canonical));
+                String.format(
+                    ConfigMessages.KEY_CASE_DIFFERS, GoQuote.quote(key), GoQuote.quote(canonical)));
           }
           read(canonical, value);
         });
@@ -169,11 +166,8 @@ public final class ConfigLoader {
       case STS_ENDPOINT -> string(key, value).ifPresent(builder::stsEndpoint);
       case USE_FIPS_ENDPOINT -> bool(key, value).ifPresent(builder::useFipsEndpoint);
       case STATUS_FILE -> string(key, value).ifPresent(builder::statusFile);
-      case KEY_METADATA_FILE ->
-          warnings.add(
-              "key_metadata_file was removed in SPIRE 1.10 and is ignored: key_identifier_file"
-                  + " replaces it");
-      default -> warnings.add("unknown configuration key " + GoQuote.quote(key) + " is ignored");
+      case KEY_METADATA_FILE -> warnings.add(ConfigMessages.KEY_METADATA_FILE_REMOVED);
+      default -> warnings.add(String.format(ConfigMessages.UNKNOWN_KEY, GoQuote.quote(key)));
     }
   }
 
@@ -192,7 +186,9 @@ public final class ConfigLoader {
     if (duration.isPresent()) {
       builder.staleAliasThreshold(duration.get());
     } else {
-      rejected(STALE_ALIAS_THRESHOLD, "stale_alias_threshold is not a valid duration: " + text);
+      rejected(
+          STALE_ALIAS_THRESHOLD,
+          String.format(ConfigMessages.NOT_A_DURATION, STALE_ALIAS_THRESHOLD, text));
     }
   }
 
@@ -201,7 +197,9 @@ public final class ConfigLoader {
     if (duration.isPresent()) {
       builder.assumeRoleDuration(duration.get());
     } else {
-      rejected(ASSUME_ROLE_DURATION, "assume_role_duration is not a valid duration: " + text);
+      rejected(
+          ASSUME_ROLE_DURATION,
+          String.format(ConfigMessages.NOT_A_DURATION, ASSUME_ROLE_DURATION, text));
     }
   }
 
@@ -210,7 +208,7 @@ public final class ConfigLoader {
     if (mode.isPresent()) {
       builder.disposalMode(mode.get());
     } else {
-      rejected(DISPOSAL_MODE, "disposal_mode must be \"delete\" or \"report\"");
+      rejected(DISPOSAL_MODE, ConfigMessages.DISPOSAL_MODE_INVALID);
     }
   }
 
@@ -218,7 +216,7 @@ public final class ConfigLoader {
   private Optional<String> string(String key, Object value) {
     Optional<String> text = asString(value);
     if (text.isEmpty()) {
-      rejected(key, key + " must be a string");
+      rejected(key, String.format(ConfigMessages.NOT_A_STRING, key));
     }
     return text;
   }
@@ -233,7 +231,7 @@ public final class ConfigLoader {
       return Optional.of(StringOrList.one(one.get()));
     }
     if (!(value instanceof List<?> list)) {
-      rejected(key, key + " must be a string or a list of strings");
+      rejected(key, String.format(ConfigMessages.NOT_A_STRING_OR_LIST, key));
       return Optional.empty();
     }
     List<String> strings = new ArrayList<>(list.size());
@@ -244,7 +242,7 @@ public final class ConfigLoader {
         strings.add(text.get());
       } else {
         ok = false;
-        errors.add(key + "[" + i + "] must be a string");
+        errors.add(String.format(ConfigMessages.LIST_ENTRY_NOT_A_STRING, key, i));
       }
     }
     if (!ok) {
@@ -276,7 +274,7 @@ public final class ConfigLoader {
       n = Long.parseLong(s);
     }
     if (n == null) {
-      rejected(key, key + " must be an integer");
+      rejected(key, String.format(ConfigMessages.NOT_AN_INTEGER, key));
       return Optional.empty();
     }
     return Optional.of((int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, n)));
@@ -286,13 +284,13 @@ public final class ConfigLoader {
     if (value instanceof Boolean b) {
       return Optional.of(b);
     }
-    rejected(key, key + " must be a boolean");
+    rejected(key, String.format(ConfigMessages.NOT_A_BOOLEAN, key));
     return Optional.empty();
   }
 
   private Optional<Map<String, String>> stringMap(String key, Object value) {
     if (!(value instanceof Map<?, ?> map)) {
-      rejected(key, key + " must be a map of strings");
+      rejected(key, String.format(ConfigMessages.NOT_A_MAP, key));
       return Optional.empty();
     }
     Map<String, String> strings = new LinkedHashMap<>();
@@ -304,7 +302,7 @@ public final class ConfigLoader {
         strings.put(name, text.get());
       } else {
         ok = false;
-        errors.add(key + " value for key " + GoQuote.quote(name) + " must be a string");
+        errors.add(String.format(ConfigMessages.MAP_VALUE_NOT_A_STRING, key, GoQuote.quote(name)));
       }
     }
     if (!ok) {

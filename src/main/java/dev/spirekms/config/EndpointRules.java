@@ -29,7 +29,7 @@ final class EndpointRules {
    */
   static URI check(
       String key, String service, String endpoint, List<String> errors, List<String> warnings) {
-    String invalid = key + " must be an absolute http or https URL: " + endpoint;
+    String invalid = String.format(ConfigMessages.ENDPOINT_NOT_A_URL, key, endpoint);
     URI uri;
     try {
       uri = new URI(endpoint);
@@ -39,7 +39,7 @@ final class EndpointRules {
     }
     if (uri.getRawUserInfo() != null) {
       // The value is not repeated: user information may hold a password.
-      errors.add(key + " must not contain user information");
+      errors.add(String.format(ConfigMessages.ENDPOINT_USER_INFO, key));
       return null;
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
@@ -53,12 +53,7 @@ final class EndpointRules {
     }
     if (scheme.equals("http") && !isLoopback(uri.getHost())) {
       warnings.add(
-          key
-              + " "
-              + GoQuote.quote(endpoint)
-              + " uses plain http to a host that is not loopback: requests to "
-              + service
-              + " travel unencrypted");
+          String.format(ConfigMessages.ENDPOINT_PLAIN_HTTP, key, GoQuote.quote(endpoint), service));
     }
     return uri;
   }

@@ -10,7 +10,7 @@ public final class InvalidConfigException extends IllegalArgumentException {
   private final List<String> errors;
 
   InvalidConfigException(List<String> errors) {
-    super(errors.isEmpty() ? "invalid configuration" : errors.get(0));
+    super(errors.isEmpty() ? ConfigMessages.INVALID_CONFIGURATION : errors.get(0));
     this.errors = List.copyOf(errors);
   }
 

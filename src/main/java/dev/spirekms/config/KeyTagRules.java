@@ -21,8 +21,6 @@ final class KeyTagRules {
   // Go's RE2 \s is ASCII [\t\n\f\r ], so it is spelled out rather than Java's \s (which adds \x0B).
   private static final Pattern KEY = Pattern.compile("^[\\p{L}\\p{N}\\t\\n\\f\\r +\\-=._:/@]+$");
   private static final Pattern VALUE = Pattern.compile("^[\\p{L}\\p{N}\\t\\n\\f\\r +\\-=._:/@]*$");
-  private static final String ALLOWED = "(allowed: letters, numbers, spaces, + - = . _ : / @)";
-  private static final String PREFIX = "invalid configuration for key tags: ";
 
   private KeyTagRules() {}
 
@@ -30,35 +28,37 @@ final class KeyTagRules {
   static List<String> problems(Map<String, String> tags) {
     List<String> problems = new ArrayList<>();
     if (tags.size() > MAX_TAGS) {
-      problems.add(
-          PREFIX + "too many tags: " + tags.size() + " tags exceed AWS limit of " + MAX_TAGS);
+      problems.add(wrap(String.format(ConfigMessages.TOO_MANY_TAGS, tags.size(), MAX_TAGS)));
     }
     tags.forEach(
         (key, value) -> {
-          keyProblem(key).ifPresent(p -> problems.add(PREFIX + p));
-          valueProblem(key, value).ifPresent(p -> problems.add(PREFIX + p));
+          keyProblem(key).ifPresent(p -> problems.add(wrap(p)));
+          valueProblem(key, value).ifPresent(p -> problems.add(wrap(p)));
         });
     return problems;
+  }
+
+  private static String wrap(String problem) {
+    return String.format(ConfigMessages.KEY_TAGS_INVALID, problem);
   }
 
   private static Optional<String> keyProblem(String key) {
     String quoted = GoQuote.quote(key);
     if (key.isEmpty()) {
-      return Optional.of("tag key cannot be empty");
+      return Optional.of(ConfigMessages.TAG_KEY_EMPTY);
     }
     if (key.codePointCount(0, key.length()) > MAX_KEY_LENGTH) {
-      return Optional.of(
-          "tag key " + quoted + " exceeds maximum length of " + MAX_KEY_LENGTH + " characters");
+      return Optional.of(String.format(ConfigMessages.TAG_KEY_TOO_LONG, quoted, MAX_KEY_LENGTH));
     }
     String lower = key.toLowerCase(Locale.ROOT);
     if (lower.startsWith("aws:")) {
-      return Optional.of("tag key " + quoted + " uses reserved prefix 'aws:'");
+      return Optional.of(String.format(ConfigMessages.TAG_KEY_AWS_PREFIX, quoted));
     }
     if (lower.startsWith("spire-")) {
-      return Optional.of("tag key " + quoted + " uses reserved prefix 'spire-'");
+      return Optional.of(String.format(ConfigMessages.TAG_KEY_SPIRE_PREFIX, quoted));
     }
     if (!KEY.matcher(key).matches()) {
-      return Optional.of("tag key " + quoted + " contains invalid characters " + ALLOWED);
+      return Optional.of(String.format(ConfigMessages.TAG_KEY_CHARACTERS, quoted));
     }
     return Optional.empty();
   }
@@ -67,14 +67,10 @@ final class KeyTagRules {
     String quoted = GoQuote.quote(key);
     if (value.codePointCount(0, value.length()) > MAX_VALUE_LENGTH) {
       return Optional.of(
-          "tag value for key "
-              + quoted
-              + " exceeds maximum length of "
-              + MAX_VALUE_LENGTH
-              + " characters");
+          String.format(ConfigMessages.TAG_VALUE_TOO_LONG, quoted, MAX_VALUE_LENGTH));
     }
     if (!VALUE.matcher(value).matches()) {
-      return Optional.of("tag value for key " + quoted + " contains invalid characters " + ALLOWED);
+      return Optional.of(String.format(ConfigMessages.TAG_VALUE_CHARACTERS, quoted));
     }
     return Optional.empty();
   }

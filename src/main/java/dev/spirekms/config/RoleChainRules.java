@@ -66,25 +66,19 @@ final class RoleChainRules {
     StringOrList ids = s.externalIds();
     if (!ids.isEmpty()) {
       if (!arnGiven) {
-        errors.add(EXTERNAL_ID + " requires " + ROLE_ARN);
+        errors.add(String.format(ConfigMessages.REQUIRES_ROLE_ARN, EXTERNAL_ID));
       } else if (!ids.single() && !arns.isEmpty() && ids.size() != arns.size()) {
         errors.add(
-            EXTERNAL_ID
-                + " has "
-                + ids.size()
-                + (ids.size() == 1 ? " entry" : " entries")
-                + " but "
-                + ROLE_ARN
-                + " has "
-                + arns.size());
+            ids.size() == 1
+                ? String.format(ConfigMessages.EXTERNAL_ID_COUNT_ONE, arns.size())
+                : String.format(ConfigMessages.EXTERNAL_ID_COUNT, ids.size(), arns.size()));
       }
       for (int i = 0; i < ids.size(); i++) {
         String id = ids.values().get(i);
         if (!id.isEmpty() && !EXTERNAL_ID_PATTERN.matcher(id).matches()) {
           // The value is not repeated: an external id is treated as a secret.
           errors.add(
-              ids.label(EXTERNAL_ID, i)
-                  + " must be 2 to 1224 characters of letters, digits and _+=,.@:/-");
+              String.format(ConfigMessages.EXTERNAL_ID_CHARACTERS, ids.label(EXTERNAL_ID, i)));
         }
       }
     }
@@ -92,37 +86,32 @@ final class RoleChainRules {
     String sessionName = s.sessionName();
     if (sessionName != null) {
       if (!arnGiven) {
-        errors.add(SESSION_NAME + " requires " + ROLE_ARN);
+        errors.add(String.format(ConfigMessages.REQUIRES_ROLE_ARN, SESSION_NAME));
       }
       if (!SESSION_NAME_PATTERN.matcher(sessionName).matches()) {
         errors.add(
-            SESSION_NAME
-                + " must be 2 to 64 characters of letters, digits and _+=,.@-: "
-                + GoQuote.quote(sessionName));
+            String.format(ConfigMessages.SESSION_NAME_CHARACTERS, GoQuote.quote(sessionName)));
       }
     }
 
     Duration duration = s.duration() == null ? DEFAULT_DURATION : s.duration();
     if (s.duration() != null) {
       if (!arnGiven) {
-        errors.add(DURATION + " requires " + ROLE_ARN);
+        errors.add(String.format(ConfigMessages.REQUIRES_ROLE_ARN, DURATION));
       }
       if (duration.compareTo(MIN_DURATION) < 0 || duration.compareTo(MAX_DURATION) > 0) {
         errors.add(
-            DURATION
-                + " must be between "
-                + GoDuration.format(MIN_DURATION)
-                + " and "
-                + GoDuration.format(MAX_DURATION));
+            String.format(
+                ConfigMessages.ROLE_DURATION_RANGE,
+                GoDuration.format(MIN_DURATION),
+                GoDuration.format(MAX_DURATION)));
       } else if (arns.size() > 1 && duration.compareTo(CHAINED_MAX_DURATION) > 0) {
         warnings.add(
-            DURATION
-                + " is "
-                + GoDuration.format(duration)
-                + " but AWS caps a role-chained session at "
-                + GoDuration.format(CHAINED_MAX_DURATION)
-                + ": hops after the first are capped at "
-                + GoDuration.format(CHAINED_MAX_DURATION));
+            String.format(
+                ConfigMessages.ROLE_DURATION_CHAINED,
+                GoDuration.format(duration),
+                GoDuration.format(CHAINED_MAX_DURATION),
+                GoDuration.format(CHAINED_MAX_DURATION)));
       }
     }
 
@@ -155,26 +144,26 @@ final class RoleChainRules {
 
   private static void checkRoleArns(StringOrList arns, String region, List<String> errors) {
     if (arns.size() > MAX_HOPS) {
-      errors.add(
-          ROLE_ARN + " has " + arns.size() + " roles but at most " + MAX_HOPS + " can be chained");
+      errors.add(String.format(ConfigMessages.TOO_MANY_ROLES, arns.size(), MAX_HOPS));
     }
     for (int i = 0; i < arns.size(); i++) {
       String arn = arns.values().get(i);
       Matcher m = ROLE_ARN_PATTERN.matcher(arn);
       if (!m.matches()) {
-        errors.add(arns.label(ROLE_ARN, i) + " is not an IAM role ARN: " + GoQuote.quote(arn));
+        errors.add(
+            String.format(
+                ConfigMessages.NOT_A_ROLE_ARN, arns.label(ROLE_ARN, i), GoQuote.quote(arn)));
         continue;
       }
       String partition = m.group(1);
       if (region != null && !partition.equals(partitionOf(region))) {
         errors.add(
-            arns.label(ROLE_ARN, i)
-                + " is in partition "
-                + GoQuote.quote(partition)
-                + " but region "
-                + GoQuote.quote(region)
-                + " is in partition "
-                + GoQuote.quote(partitionOf(region)));
+            String.format(
+                ConfigMessages.PARTITION_MISMATCH,
+                arns.label(ROLE_ARN, i),
+                GoQuote.quote(partition),
+                GoQuote.quote(region),
+                GoQuote.quote(partitionOf(region))));
       }
     }
   }

@@ -25,15 +25,13 @@ final class ServerIdRules {
   static List<String> valueProblems(String value) {
     List<String> problems = new ArrayList<>();
     if (!VALUE.matcher(value).matches()) {
-      problems.add(
-          "key identifier must contain only alphanumeric characters, forward slashes (/),"
-              + " underscores (_), and dashes (-)");
+      problems.add(ConfigMessages.KEY_IDENTIFIER_CHARACTERS);
     }
     if (value.startsWith("alias/aws/")) {
-      problems.add("key identifier must not start with alias/aws/");
+      problems.add(ConfigMessages.KEY_IDENTIFIER_AWS_PREFIX);
     }
     if (value.length() > MAX_VALUE_LENGTH) {
-      problems.add("key identifier must not be longer than 256 characters");
+      problems.add(ConfigMessages.KEY_IDENTIFIER_TOO_LONG);
     }
     return problems;
   }
@@ -53,12 +51,8 @@ final class ServerIdRules {
     if (prefix + KmsAliasNames.RESERVED_KEY_ID_LENGTH <= KmsAliasNames.MAX_LENGTH) {
       return Optional.empty();
     }
-    String what =
-        fromFile
-            ? "trust domain is too long for KMS alias names (the server id from key_identifier_file"
-                + " takes 36 characters)"
-            : "trust domain and key identifier value are too long for KMS alias names";
     return Optional.of(
+<<<<<<< HEAD
         what
             + ": the alias prefix alias/SPIRE_SERVER/<trust domain>/<server id>/ takes "
             + prefix
@@ -67,5 +61,12 @@ final class ServerIdRules {
             + " characters KMS allows, leaving less than the "
             + KmsAliasNames.RESERVED_KEY_ID_LENGTH
             + " needed for key ids");
+=======
+        String.format(
+            fromFile ? ConfigMessages.ALIAS_TOO_LONG_FILE : ConfigMessages.ALIAS_TOO_LONG_VALUE,
+            prefix,
+            MAX_ALIAS_NAME_LENGTH,
+            RESERVED_KEY_ID_LENGTH));
+>>>>>>> catalogue
   }
 }

@@ -16,29 +16,27 @@ final class TrustDomainRules {
   /** Why {@code name} is not a trust domain name, or empty when it is one. */
   static Optional<String> problem(String name) {
     if (name.isEmpty()) {
-      return Optional.of("trust domain is missing");
+      return Optional.of(ConfigMessages.TRUST_DOMAIN_MISSING);
     }
     if (name.startsWith("spiffe://")) {
-      return Optional.of("trust domain must be a name without the spiffe:// scheme");
+      return Optional.of(ConfigMessages.TRUST_DOMAIN_SCHEME);
     }
     if (name.contains("://")) {
-      return Optional.of("trust domain must be a name, not a URL");
+      return Optional.of(ConfigMessages.TRUST_DOMAIN_URL);
     }
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
       boolean allowed =
           (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
       if (!allowed) {
-        return Optional.of(
-            "trust domain characters are limited to lowercase letters, numbers, dots, dashes, and"
-                + " underscores");
+        return Optional.of(ConfigMessages.TRUST_DOMAIN_CHARACTERS);
       }
     }
     if (name.startsWith(".") || name.endsWith(".") || name.contains("..")) {
-      return Optional.of("trust domain must not have empty labels");
+      return Optional.of(ConfigMessages.TRUST_DOMAIN_EMPTY_LABELS);
     }
     if (name.length() > MAX_LENGTH) {
-      return Optional.of("trust domain must not be longer than 255 characters");
+      return Optional.of(ConfigMessages.TRUST_DOMAIN_TOO_LONG);
     }
     return Optional.empty();
   }

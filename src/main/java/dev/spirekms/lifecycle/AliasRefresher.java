@@ -123,7 +123,7 @@ final class AliasRefresher {
       return failed(entry, e.getMessage());
     }
     if (target == null || target.arn() == null) {
-      return failed(entry, "DescribeKey returned no key ARN");
+      return failed(entry, LifecycleMessages.NO_KEY_ARN);
     }
     if (!target.arn().equals(entry.keyArn())) {
       // upstream aws_kms log text (spire#6805)
@@ -168,7 +168,7 @@ final class AliasRefresher {
         // made meanwhile, by a server with the same server id; the next refresh checks its target
         return Result.SKIPPED;
       }
-      return failed(entry, "the alias is missing and could not be recreated: " + e.getMessage());
+      return failed(entry, String.format(LifecycleMessages.ALIAS_NOT_RECREATED, e.getMessage()));
     }
     log.atWarn()
         .addKeyValue("alias_name", entry.aliasName())

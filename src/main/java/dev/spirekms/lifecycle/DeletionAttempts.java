@@ -95,7 +95,7 @@ final class DeletionAttempts {
     }
     KeyState state = key.keyState();
     if (state == KeyState.PENDING_DELETION || state == KeyState.PENDING_REPLICA_DELETION) {
-      return drop(item, Level.INFO, "the key is already pending deletion");
+      return drop(item, Level.INFO, LifecycleMessages.ALREADY_PENDING_DELETION);
     }
     if (state != KeyState.ENABLED && state != KeyState.DISABLED) {
       return drop(
@@ -146,13 +146,9 @@ final class DeletionAttempts {
   private Outcome failed(Item item, KmsCallException e) {
     // upstream aws_kms drops the key on these three, logging each once with its reason
     return switch (e.kind()) {
-      case NOT_FOUND -> drop(item, Level.INFO, "no such key");
+      case NOT_FOUND -> drop(item, Level.INFO, LifecycleMessages.NO_SUCH_KEY);
       case INVALID_ARN -> drop(item, Level.ERROR, LifecycleMessages.INVALID_ARN);
-      case INVALID_STATE ->
-          drop(
-              item,
-              Level.INFO,
-              "the key is in a state that rules out deletion, usually already pending");
+      case INVALID_STATE -> drop(item, Level.INFO, LifecycleMessages.STATE_RULES_OUT_DELETION);
       default -> {
         int attempt = item.failures + 1;
         // a missing permission rarely heals by itself; either way, a key that keeps failing must
@@ -168,8 +164,8 @@ final class DeletionAttempts {
                   attempt,
                   e.getMessage(),
                   !journaled
-                      ? "; the orphan key sweep will find the key again"
-                      : "; it stays in the deletion journal and is tried again at the next start"));
+                      ? LifecycleMessages.GAVE_UP_SWEEP_FINDS
+                      : LifecycleMessages.GAVE_UP_JOURNALED));
           yield Outcome.GIVEN_UP;
         }
         yield retry(item, e.getMessage());

@@ -257,7 +257,7 @@ final class KmsDeletionQueue implements DeletionQueue {
     } catch (StoppedException stopped) {
       outcome = DeletionAttempts.Outcome.STOPPED;
     } catch (RuntimeException e) {
-      outcome = attempts.retry(item, "unexpected error: " + e);
+      outcome = attempts.retry(item, String.format(LifecycleMessages.UNEXPECTED_ERROR, e));
     }
     if (outcome == DeletionAttempts.Outcome.DONE && journal != null) {
       journal.removeOrLog(item.keyArn, log);

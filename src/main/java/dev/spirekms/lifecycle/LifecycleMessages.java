@@ -83,6 +83,22 @@ public final class LifecycleMessages {
   public static final String STILL_USED = "this server still uses it";
   public static final String INVALID_ARN = "invalid ARN";
   public static final String GAVE_UP = "gave up after %d attempts: %s%s";
+  // the last value of GAVE_UP
+  public static final String GAVE_UP_SWEEP_FINDS = "; the orphan key sweep will find the key again";
+  public static final String GAVE_UP_JOURNALED =
+      "; it stays in the deletion journal and is tried again at the next start";
+
+  // reasons of KEY_NOT_SCHEDULED at Info: nothing to do
+  public static final String ALREADY_PENDING_DELETION = "the key is already pending deletion";
+  public static final String NO_SUCH_KEY = "no such key";
+  public static final String STATE_RULES_OUT_DELETION =
+      "the key is in a state that rules out deletion, usually already pending";
+
+  // reasons of DELETION_RETRY and of REFRESH_FAILED, DISPOSAL_FAILED besides AWS's
+  public static final String UNEXPECTED_ERROR = "unexpected error: %s";
+  public static final String NO_KEY_ARN = "DescribeKey returned no key ARN";
+  public static final String ALIAS_NOT_RECREATED =
+      "the alias is missing and could not be recreated: %s";
 
   // deletion journal
   public static final String JOURNAL_MOVED_ASIDE =

@@ -174,7 +174,7 @@ final class StaleAliasDisposer {
       return failed(aliasName, e.getMessage());
     }
     if (key == null || key.arn() == null) {
-      return failed(aliasName, "DescribeKey returned no key ARN");
+      return failed(aliasName, LifecycleMessages.NO_KEY_ARN);
     }
     String keyArn = key.arn();
     if (!listed.targetKeyId().equals(key.keyId()) && !listed.targetKeyId().equals(keyArn)) {

@@ -798,7 +798,7 @@ class AssumeRoleConfigTest {
         }
         """;
     ConfigResult r = ConfigLoader.load(TD, hcl);
-    assertEquals(List.of(ConfigChecks.NO_DELETION_JOURNAL), r.notes());
+    assertEquals(List.of(ConfigMessages.NO_DELETION_JOURNAL), r.notes());
     PluginConfig c = r.config().orElseThrow();
     Duration d = Duration.ofMinutes(45);
     assertEquals(

@@ -80,7 +80,7 @@ class DeletionJournalConfigTest {
     ConfigResult r = valueBased().validate();
     assertTrue(r.isValid());
     assertEquals(List.of(NO_JOURNAL), r.warnings());
-    assertEquals(NO_JOURNAL, ConfigChecks.NO_DELETION_JOURNAL);
+    assertEquals(NO_JOURNAL, ConfigMessages.NO_DELETION_JOURNAL);
     assertEquals(Optional.empty(), r.config().orElseThrow().deletionJournalFile());
   }
 

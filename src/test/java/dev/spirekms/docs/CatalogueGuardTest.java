@@ -13,12 +13,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * New messages cannot bypass the catalogue: no code under src/main/java logs at Warn or Error, or
- * returns an error to SPIRE, with a string literal (see {@link JavaSourceScan} for what is looked
- * at). The catalogue classes themselves, and the local KMS (whose errors imitate AWS's and reach
- * only its own clients), are not scanned.
+ * returns an error to SPIRE, or adds a configuration error or warning, with a string literal (see
+ * {@link JavaSourceScan} for what is looked at). The catalogue classes themselves, and the local
+ * KMS (whose errors imitate AWS's and reach only its own clients), are not scanned.
  */
 class CatalogueGuardTest {
   private static final Path LOCAL_KMS = Path.of("src/main/java/dev/spirekms/localkms");
+  private static final Path CONFIG = Path.of("src/main/java/dev/spirekms/config");
 
   @Test
   void noOperatorMessageIsALiteralOutsideTheCatalogue() throws IOException {
@@ -29,7 +30,9 @@ class CatalogueGuardTest {
             || file.startsWith(LOCAL_KMS)) {
           continue;
         }
-        for (String finding : JavaSourceScan.literalMessages(Files.readString(file))) {
+        List<String> moreCalls =
+            file.startsWith(CONFIG) ? JavaSourceScan.CONFIG_RULE_CALLS : List.of();
+        for (String finding : JavaSourceScan.literalMessages(Files.readString(file), moreCalls)) {
           findings.add(file + ": " + finding);
         }
       }
@@ -50,10 +53,22 @@ class CatalogueGuardTest {
             throw new KeyStoreException(Kind.INTERNAL, "failed to " + what);
             throw Status.INTERNAL.withDescription("internal error: " + e).asRuntimeException();
             err.println(NAME + ": unknown command");
+            errors.add(key + " must be a string");
+            warnings.add("unknown configuration key " + GoQuote.quote(key) + " is ignored");
+            core.add("server core configuration must contain trust_domain");
+            rejected(key, "disposal_mode must be \"delete\" or \"report\"");
+            return Optional.of("trust domain must not have empty labels");
+            return drop(item, Level.INFO, "no such key");
+            return failed(entry, "DescribeKey returned no key ARN");
           }
         }
         """;
-    assertEquals(6, JavaSourceScan.literalMessages(source).size(), source);
+    assertEquals(
+        13,
+        JavaSourceScan.literalMessages(source, JavaSourceScan.CONFIG_RULE_CALLS).size(),
+        source);
+    // outside the config package, Optional.of holds values
+    assertEquals(12, JavaSourceScan.literalMessages(source).size(), source);
   }
 
   @Test
@@ -69,10 +84,16 @@ class CatalogueGuardTest {
             throw new KeyStoreException(Kind.INTERNAL, String.format(Messages.FAILED, what));
             /* LOG.atError().log("old") */
             err.print(usage());
+            errors.add(String.format(ConfigMessages.NOT_A_STRING, key));
+            builder.rejected(key);
+            problems.add(base + ": " + e.getMessage());
+            return Optional.of(ConfigMessages.TAG_KEY_EMPTY);
+            return Optional.of(name.substring(1));
           }
         }
         """;
-    assertEquals(List.of(), JavaSourceScan.literalMessages(source));
+    assertEquals(
+        List.of(), JavaSourceScan.literalMessages(source, JavaSourceScan.CONFIG_RULE_CALLS));
   }
 
   @Test

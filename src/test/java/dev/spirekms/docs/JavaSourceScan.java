@@ -19,7 +19,12 @@ import java.util.regex.Pattern;
  *   <li>a literal among the arguments of a call that makes an error returned to SPIRE or printed to
  *       a person: {@code withDescription}, {@code invalidArgument}, {@code fromCall}, {@code
  *       ConfigResult.failed}, the constructors of the plugin's exceptions that carry such errors,
- *       and {@code err.print}/{@code err.println}.
+ *       and {@code err.print}/{@code err.println};
+ *   <li>a literal among the arguments of a call that collects a configuration error or warning
+ *       ({@code errors.add}, {@code warnings.add}, {@code core.add}, {@code problems.add}, {@code
+ *       rejected}) or, in the config package, returns a rule's problem ({@code Optional.of}, see
+ *       {@link #CONFIG_RULE_CALLS}), or of a helper that logs its argument as the {@code reason} of
+ *       a Warn or Error line ({@code drop}, {@code failed}, {@code retry}).
  * </ul>
  *
  * Comments are ignored; a literal is found wherever it is in an argument list, concatenated or not.
@@ -36,7 +41,25 @@ final class JavaSourceScan {
           "new CredentialsUnavailableException(",
           "new PluginEnvironmentException(",
           "err.print(",
-          "err.println(");
+          "err.println(",
+          // the configuration's collectors of errors and warnings, and the problems its rules
+          // return
+          "errors.add(",
+          "warnings.add(",
+          "core.add(",
+          "problems.add(",
+          "rejected(",
+          // helpers that log their argument as the reason of a Warn or Error line
+          "drop(",
+          "failed(",
+          "retry(");
+
+  /**
+   * Calls scanned in the config package only, where each rule returns its problem as an {@code
+   * Optional}; elsewhere {@code Optional.of} holds values, not messages.
+   */
+  static final List<String> CONFIG_RULE_CALLS = List.of("Optional.of(");
+
   private static final List<String> WARN_OR_ERROR =
       List.of(".atWarn()", ".atError()", ".atLevel(", ".warn(", ".error(");
   private static final List<String> QUIET =
@@ -53,6 +76,13 @@ final class JavaSourceScan {
 
   /** Each finding as {@code <statement, shortened>}. */
   static List<String> literalMessages(String source) {
+    return literalMessages(source, List.of());
+  }
+
+  /** As {@link #literalMessages(String)}, looking also at the calls {@code moreCalls}. */
+  static List<String> literalMessages(String source, List<String> moreCalls) {
+    List<String> errorCalls = new ArrayList<>(ERROR_CALLS);
+    errorCalls.addAll(moreCalls);
     String masked = mask(source);
     List<String> findings = new ArrayList<>();
     Set<String> quietVariables = new java.util.HashSet<>();
@@ -80,7 +110,7 @@ final class JavaSourceScan {
           }
         }
       }
-      for (String call : ERROR_CALLS) {
+      for (String call : errorCalls) {
         for (String args : argumentsOf(statement, call)) {
           if (args.contains(WORDS)) {
             findings.add(shorten(statement));

@@ -38,6 +38,7 @@ class MessageCatalogueTest {
             "LifecycleMessages.",
             "CliMessages.",
             "LoggingMessages.",
+            "ConfigMessages.",
             "launcher")) {
       assertTrue(all.stream().anyMatch(m -> m.source().startsWith(source)), source);
     }
@@ -70,6 +71,21 @@ class MessageCatalogueTest {
             .isPresent());
     assertFalse(doc.entryFor("Alias points at a key that was rotated").isPresent());
     assertFalse(doc.entryFor("failed to persist the journal: %s").isPresent());
+  }
+
+  @Test
+  void aQuotedValueCoversAValueFilledInWithItsQuotes() {
+    TroubleshootingEntries doc =
+        TroubleshootingEntries.parse(
+            "| `tag key \"<key>\" uses reserved prefix 'aws:'` | x |\n"
+                + "- `<setting> \"<url>\" uses plain http to a host ...`: text\n");
+    // GoQuote fills in the quotes: the template has none
+    assertTrue(doc.entryFor("tag key %s uses reserved prefix 'aws:'").isPresent());
+    assertFalse(doc.entryFor("tag key %s uses reserved prefix 'spire-'").isPresent());
+    assertTrue(
+        doc.entryFor("%s %s uses plain http to a host that is not loopback: requests to %s")
+            .isPresent());
+    assertFalse(doc.entryFor("%s %s uses plain https to a host").isPresent());
   }
 
   @Test

@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  *
  * <p>An entry is a {@code ###} heading, the first cell of a table row, or the first line of a list
  * item; its messages are the code spans (backticked text) in it. In a code span {@code <name>}
- * stands for a value, and a trailing {@code ...} for the rest of a longer message.
+ * stands for a value (written {@code "<name>"} for a value filled in with its quotes, as Go's
+ * {@code %q} quotes it), and a trailing {@code ...} for the rest of a longer message.
  *
  * <p>A message template ({@code %s} and {@code %d} for values) is covered by a code span when:
  *
@@ -34,8 +35,9 @@ final class TroubleshootingEntries {
   static final Path FILE = Path.of("docs/troubleshooting.md");
 
   private static final Pattern PLACEHOLDER = Pattern.compile("%[sd]");
-  private static final Pattern DOC_VALUE = Pattern.compile("<[^<>]+>");
-  private static final String DOC_VALUE_REGEX = "(?:<[^<>]+>|[^\\s<>]+)";
+  // a value, with the quotes of a value that is filled in quoted
+  private static final Pattern DOC_VALUE = Pattern.compile("\"?<[^<>]+>\"?");
+  private static final String DOC_VALUE_REGEX = "(?:\"?<[^<>]+>\"?|[^\\s<>]+)";
   private static final Pattern CODE_SPAN = Pattern.compile("`([^`]+)`");
   private static final Pattern LIST_ITEM = Pattern.compile("^(\\s*)[-*] (.*)$");
 
@@ -159,7 +161,7 @@ final class TroubleshootingEntries {
     Matcher values = DOC_VALUE.matcher(start);
     int at = 0;
     while (values.find()) {
-      regex.append(Pattern.quote(start.substring(at, values.start()))).append("%[sd]");
+      regex.append(Pattern.quote(start.substring(at, values.start()))).append("\"?%[sd]\"?");
       at = values.end();
     }
     regex.append(Pattern.quote(start.substring(at)));
