@@ -52,21 +52,10 @@ final class ServerIdRules {
       return Optional.empty();
     }
     return Optional.of(
-<<<<<<< HEAD
-        what
-            + ": the alias prefix alias/SPIRE_SERVER/<trust domain>/<server id>/ takes "
-            + prefix
-            + " of the "
-            + KmsAliasNames.MAX_LENGTH
-            + " characters KMS allows, leaving less than the "
-            + KmsAliasNames.RESERVED_KEY_ID_LENGTH
-            + " needed for key ids");
-=======
         String.format(
             fromFile ? ConfigMessages.ALIAS_TOO_LONG_FILE : ConfigMessages.ALIAS_TOO_LONG_VALUE,
             prefix,
-            MAX_ALIAS_NAME_LENGTH,
-            RESERVED_KEY_ID_LENGTH));
->>>>>>> catalogue
+            KmsAliasNames.MAX_LENGTH,
+            KmsAliasNames.RESERVED_KEY_ID_LENGTH));
   }
 }
