@@ -154,15 +154,19 @@ func (l launch) train() {
 	_ = syscall.Setpriority(syscall.PRIO_PROCESS, 0, 10)
 	tmp := p.archive + "." + strconv.Itoa(os.Getpid()) + ".tmp"
 	base := l.java.environ(withoutVar(os.Environ(), stageVar))
-	run := func(env []string, stdout *os.File, opts ...string) bool {
+	// the training run's stdout, its handshake line, to /dev/null; the check's to the log
+	run := func(env []string, toLog bool, opts ...string) bool {
 		prog, argv := l.java.command(concat(l.opts, []string{"-XX:+ErrorFileToStderr"}, opts)...)
 		cmd := exec.Command(prog)
-		cmd.Args, cmd.Env, cmd.Stdout, cmd.Stderr = argv, env, stdout, os.Stderr
+		cmd.Args, cmd.Env, cmd.Stderr = argv, env, os.Stderr
+		if toLog {
+			cmd.Stdout = os.Stdout
+		}
 		return cmd.Run() == nil
 	}
-	trained := run(append(withoutVar(base, envPrefix+"TRAINING_RUN"), envPrefix+"TRAINING_RUN=1"), nil,
+	trained := run(append(withoutVar(base, envPrefix+"TRAINING_RUN"), envPrefix+"TRAINING_RUN=1"), false,
 		p.trainOpt+tmp, "-jar", l.jar) &&
-		run(base, os.Stdout, p.useOpt+tmp, p.strictOpt, "-cp", l.jar, "-version")
+		run(base, true, p.useOpt+tmp, p.strictOpt, "-cp", l.jar, "-version")
 	if !trained || os.Rename(tmp, p.archive) != nil {
 		fmt.Println("training failed; the plugin runs without a class-data archive")
 		_ = os.Remove(tmp)

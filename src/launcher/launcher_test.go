@@ -235,14 +235,16 @@ func TestTrainsAnArchiveInTheBackgroundAndUsesItNextTime(t *testing.T) {
 	d := newDist(t, false)
 	// the recording JVM makes the archive named in its option, as a training JVM does at exit
 	java := filepath.Join(d.home, "runtime", "bin", "java")
-	script := recorder + `for a in "$@"; do case $a in -XX:ArchiveClassesAtExit=*) : >"${a#*=}" ;; esac; done
+	// and, like the plugin, writes a handshake line, which fails when stdout is not open
+	script := recorder + `printf 'handshake\n' || exit 3
+for a in "$@"; do case $a in -XX:ArchiveClassesAtExit=*) : >"${a#*=}" ;; esac; done
 `
 	if err := os.WriteFile(java, []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	cache := filepath.Join(t.TempDir(), "cache", name)
 	env := []string{"SPIRE_AWS_KMS_KEYMANAGER_CACHE_DIR=" + cache, "KeyManager=KeyManager"}
-	if r := d.run(t, env); r.code != 0 || r.stdout != "" {
+	if r := d.run(t, env); r.code != 0 || r.stdout != "handshake\n" {
 		t.Fatalf("%+v", r)
 	}
 	jar := filepath.Join(d.home, "lib", name+".jar")
@@ -264,7 +266,7 @@ func TestTrainsAnArchiveInTheBackgroundAndUsesItNextTime(t *testing.T) {
 		t.Errorf("cache directory: %v %v", info, err)
 	}
 
-	if r := d.run(t, env, "serve"); r.code != 0 || r.stdout != "" {
+	if r := d.run(t, env, "serve"); r.code != 0 || r.stdout != "handshake\n" {
 		t.Fatalf("%+v", r)
 	}
 	got := lines(t, java+".args")

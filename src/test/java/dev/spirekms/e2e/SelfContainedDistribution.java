@@ -49,6 +49,8 @@ final class SelfContainedDistribution {
             "--strip-debug",
             "--no-header-files",
             "--no-man-pages",
+            // the base class-data archive, without which no archive of the plugin can be trained
+            "--generate-cds-archive",
             "--output",
             dist.resolve("runtime").toString()),
         Map.of());
