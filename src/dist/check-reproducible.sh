@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the committed tree twice, in two fresh copies, and checks that the distributions are the
-# same to the byte: the jar, the launcher (which pins the jar's SHA-256), SHA256SUMS and the
-# .tar.gz. Run from anywhere in the repository; it builds what is committed (HEAD).
+# same to the byte: the jar, the launcher (which pins the jar's SHA-256), SHA256SUMS, the
+# .tar.gz, and the static launchers for linux-amd64 and linux-arm64 (which pin it too). Run from
+# anywhere in the repository; it builds what is committed (HEAD).
 set -euo pipefail
 root=$(git -C "$(dirname "$0")" rev-parse --show-toplevel)
 work=$(mktemp -d)
@@ -11,7 +12,7 @@ for n in 1 2; do
   git -C "$root" archive HEAD | tar -x -C "$work/$n"
   (cd "$work/$n" && mvn -B -q package -DskipTests -Djacoco.skip=true >"$work/build-$n.log" 2>&1) \
     || { cat "$work/build-$n.log" >&2; echo "check-reproducible.sh: build $n failed" >&2; exit 1; }
-  (cd "$work/$n/target/dist" && find . -type f | LC_ALL=C sort | xargs sha256sum) >"$work/sums-$n"
+  (cd "$work/$n/target" && find dist launcher -type f | LC_ALL=C sort | xargs sha256sum) >"$work/sums-$n"
 done
 if ! diff -u "$work/sums-1" "$work/sums-2"; then
   echo "check-reproducible.sh: two builds of $(git -C "$root" rev-parse --short HEAD) differ" >&2

@@ -55,7 +55,7 @@ class KeyManagerEndToEndTest {
 
   @TempDir Path temp;
 
-  private static void init(GoPluginHost host) {
+  static void init(GoPluginHost host) {
     InitGrpc.newBlockingStub(host.channel())
         .init(
             InitRequest.newBuilder()
@@ -63,7 +63,7 @@ class KeyManagerEndToEndTest {
                 .build());
   }
 
-  private static void configure(GoPluginHost host, String pluginData) {
+  static void configure(GoPluginHost host, String pluginData) {
     ConfigGrpc.newBlockingStub(host.channel())
         .configure(
             ConfigureRequest.newBuilder()
@@ -72,7 +72,7 @@ class KeyManagerEndToEndTest {
                 .build());
   }
 
-  private static List<PublicKey> publicKeys(KeyManagerGrpc.KeyManagerBlockingStub keys) {
+  static List<PublicKey> publicKeys(KeyManagerGrpc.KeyManagerBlockingStub keys) {
     return keys
         .getPublicKeys(GetPublicKeysRequest.getDefaultInstance())
         .getPublicKeysList()
@@ -82,8 +82,8 @@ class KeyManagerEndToEndTest {
   }
 
   /** Signs a digest the way SPIRE's CA would for this key type and checks it with the JDK. */
-  private static void signAndVerify(
-      KeyManagerGrpc.KeyManagerBlockingStub keys, PublicKey key, boolean pss) throws Exception {
+  static void signAndVerify(KeyManagerGrpc.KeyManagerBlockingStub keys, PublicKey key, boolean pss)
+      throws Exception {
     boolean ec = key.getType() == KeyType.EC_P256 || key.getType() == KeyType.EC_P384;
     String digestName = key.getType() == KeyType.EC_P384 ? "SHA-384" : "SHA-256";
     HashAlgorithm hash =

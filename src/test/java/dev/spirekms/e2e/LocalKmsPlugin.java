@@ -49,8 +49,13 @@ final class LocalKmsPlugin implements AutoCloseable {
 
   /** A launch as SPIRE does it, with credentials for the default chain in the environment. */
   GoPluginHost.Builder launch() throws IOException {
+    return launch(List.of(DIST.resolve("bin").resolve(NAME).toString()));
+  }
+
+  /** A launch of {@code command} as SPIRE does it, with the environment of {@link #launch()}. */
+  GoPluginHost.Builder launch(List<String> command) throws IOException {
     Path sockets = Files.createDirectories(temp.resolve("s"));
-    return GoPluginHost.builder(List.of(DIST.resolve("bin").resolve(NAME).toString()))
+    return GoPluginHost.builder(command)
         .env("JAVA_HOME", System.getProperty("java.home"))
         .env("SPIRE_AWS_KMS_KEYMANAGER_CACHE_DIR", "off")
         .env("PLUGIN_UNIX_SOCKET_DIR", sockets.toString())

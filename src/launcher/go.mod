@@ -1,0 +1,3 @@
+module spire-aws-kms-keymanager/launcher
+
+go 1.26
