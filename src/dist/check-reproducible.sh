@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds the committed tree twice, in two fresh copies, and checks that the distributions are the
-# same to the byte: the jar, the launcher (which pins the jar's SHA-256), SHA256SUMS and the
-# .tar.gz. Run from anywhere in the repository; it builds what is committed (HEAD).
+# same to the byte: every file under target/dist, that is both distributions (plain and
+# self-contained) and their .tar.gz: the jar, the launcher (which pins the jar's SHA-256), the SBOM,
+# SHA256SUMS and the self-contained one's Java runtime. Run from anywhere in the repository; it
+# builds what is committed (HEAD), online (the SBOM plugin does nothing offline).
 set -euo pipefail
 root=$(git -C "$(dirname "$0")" rev-parse --show-toplevel)
 work=$(mktemp -d)
