@@ -49,8 +49,13 @@ final class LocalKmsPlugin implements AutoCloseable {
 
   /** A launch as SPIRE does it, with credentials for the default chain in the environment. */
   GoPluginHost.Builder launch() throws IOException {
+    return launch(DIST);
+  }
+
+  /** A launch of the distribution in {@code dist}, as {@link #launch()}. */
+  GoPluginHost.Builder launch(Path dist) throws IOException {
     Path sockets = Files.createDirectories(temp.resolve("s"));
-    return GoPluginHost.builder(List.of(DIST.resolve("bin").resolve(NAME).toString()))
+    return GoPluginHost.builder(List.of(dist.resolve("bin").resolve(NAME).toString()))
         .env("JAVA_HOME", System.getProperty("java.home"))
         .env("SPIRE_AWS_KMS_KEYMANAGER_CACHE_DIR", "off")
         .env("PLUGIN_UNIX_SOCKET_DIR", sockets.toString())
