@@ -138,7 +138,10 @@ class DistributionArchivesEndToEndTest {
     assertEquals("CycloneDX", bom.get("bomFormat").getAsString());
     assertFalse(bom.has("serialNumber"), "a serial number differs at every build");
     JsonObject metadata = bom.getAsJsonObject("metadata");
-    assertEquals("2026-01-01T00:00:00Z", metadata.get("timestamp").getAsString());
+    // nothing that changes from build to build: no time, or the fixed build time
+    if (metadata.has("timestamp")) {
+      assertEquals("2026-01-01T00:00:00Z", metadata.get("timestamp").getAsString());
+    }
     assertEquals(NAME, metadata.getAsJsonObject("component").get("name").getAsString());
     assertEquals("application", metadata.getAsJsonObject("component").get("type").getAsString());
 
