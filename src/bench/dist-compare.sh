@@ -73,7 +73,7 @@ training_peak() {
       hwm=$(awk '/^VmHWM:/ { print $2 }' "$p/status" 2>/dev/null) || continue
       [ -n "$hwm" ] && [ "$hwm" -gt "$peak" ] && peak=$hwm
     done
-    ls "$cache"/*.jsa "$cache"/*.aot >/dev/null 2>&1 && break
+    compgen -G "$cache/*.jsa" >/dev/null || compgen -G "$cache/*.aot" >/dev/null && break
     sleep 0.05
   done
   echo "$peak"
