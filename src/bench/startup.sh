@@ -5,8 +5,9 @@
 #
 # Usage: src/bench/startup.sh [-n RUNS] [-j JAVA_HOME] [-d DIST_DIR] [--no-archive]
 #   -n RUNS         timed runs (default 10)
-#   -j JAVA_HOME    the Java to run the plugin on (default: $JAVA_HOME, else java on PATH)
-#   -d DIST_DIR     the unpacked distribution (default: target/dist/spire-aws-kms-keymanager-*/)
+#   -j JAVA_HOME    the Java to run the plugin on (default: $JAVA_HOME, else java on PATH); a
+#                   self-contained distribution runs on its own runtime/ whatever this says
+#   -d DIST_DIR     the unpacked distribution (default: the plain one in target/dist/)
 #   --no-archive    measure without a class-data archive (SPIRE_AWS_KMS_KEYMANAGER_CACHE_DIR=off)
 #
 # Run `mvn -B package -DskipTests` first. The launcher keeps its class-data archive in a private
@@ -29,7 +30,7 @@ while [ $# -gt 0 ]; do
 done
 if [ -z "$dist" ]; then
   root=$(cd "$(dirname "$0")/../.." && pwd)
-  dist=$(ls -d "$root"/target/dist/spire-aws-kms-keymanager-*/ 2>/dev/null | head -n 1)
+  dist=$(ls -d "$root"/target/dist/spire-aws-kms-keymanager-*/ 2>/dev/null | grep -v -- '-linux-' | head -n 1)
   dist=${dist%/}
 fi
 launcher=$dist/bin/spire-aws-kms-keymanager
@@ -77,7 +78,9 @@ one_run() {
 }
 
 java_desc=$(
-  if [ -n "${JAVA_HOME:-}" ]; then "$JAVA_HOME/bin/java" -version 2>&1; else java -version 2>&1; fi | sed -n 2p
+  if [ -x "$dist/runtime/bin/java" ]; then
+    "$dist/runtime/bin/java" -version 2>&1
+  elif [ -n "${JAVA_HOME:-}" ]; then "$JAVA_HOME/bin/java" -version 2>&1; else java -version 2>&1; fi | sed -n 2p
 )
 echo "launcher: $launcher"
 echo "java:     $java_desc"

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Builds the committed tree twice, in two fresh copies, and checks that the distributions are the
-# same to the byte: the jar, the launcher (which pins the jar's SHA-256), SHA256SUMS, the
-# .tar.gz, and the static launchers for linux-amd64 and linux-arm64 (which pin it too). Run from
-# anywhere in the repository; it builds what is committed (HEAD).
+# same to the byte: every file under target/dist, that is both distributions (plain and
+# self-contained) and their .tar.gz: the jar, the launcher (which pins the jar's SHA-256), the SBOM,
+# SHA256SUMS and the self-contained one's Java runtime, C libraries and static launcher; and the
+# static launchers for linux-amd64 and linux-arm64 under target/launcher (which pin it too). Run
+# from anywhere in the repository; it builds what is committed (HEAD), online (the SBOM plugin
+# does nothing offline).
 set -euo pipefail
 root=$(git -C "$(dirname "$0")" rev-parse --show-toplevel)
 work=$(mktemp -d)

@@ -49,7 +49,12 @@ final class LocalKmsPlugin implements AutoCloseable {
 
   /** A launch as SPIRE does it, with credentials for the default chain in the environment. */
   GoPluginHost.Builder launch() throws IOException {
-    return launch(List.of(DIST.resolve("bin").resolve(NAME).toString()));
+    return launch(DIST);
+  }
+
+  /** A launch of the distribution in {@code dist}, as {@link #launch()}. */
+  GoPluginHost.Builder launch(Path dist) throws IOException {
+    return launch(List.of(dist.resolve("bin").resolve(NAME).toString()));
   }
 
   /** A launch of {@code command} as SPIRE does it, with the environment of {@link #launch()}. */
