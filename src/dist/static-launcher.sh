@@ -74,7 +74,6 @@ bundle() {
   # the jar's native libraries are loaded by the same C library: netty's epoll transport
   local native
   native=$(mktemp -d)
-  trap 'rm -rf "$native"' RETURN
   (cd "$native" && "${JAVA_HOME:?JAVA_HOME must name the JDK running the build}/bin/jar" xf \
     "$dir/lib/${name%-static}.jar" META-INF/native)
   local files=("$runtime/bin/java")
@@ -124,6 +123,7 @@ bundle() {
   # SHA256SUMS over every file but itself, in byte order of the paths
   (cd "$dir" && find . -type f ! -name SHA256SUMS -printf '%P\n' | sort | xargs -d '\n' sha256sum) >"$native/SHA256SUMS"
   mv "$native/SHA256SUMS" "$dir/SHA256SUMS"
+  rm -rf "$native"
   find "$dir" -exec touch -h -d "@$((mtime / 1000))" {} +
   if [ -f "$dir.tar.gz" ]; then
     tar --sort=name --format=posix --pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime \
