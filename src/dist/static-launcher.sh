@@ -120,13 +120,14 @@ bundle() {
     done
   } >"$glibc/SOURCES"
 
-  # SHA256SUMS over every file but itself, in byte order of the paths
-  (cd "$dir" && find . -type f ! -name SHA256SUMS -printf '%P\n' | sort | xargs -d '\n' sha256sum) >"$native/SHA256SUMS"
+  # SHA256SUMS over every file but itself, in byte order of the paths; jlink's legal/ files are
+  # symbolic links, listed and archived as the files they point to, as the Maven build does
+  (cd "$dir" && find -L . -type f ! -name SHA256SUMS -printf '%P\n' | sort | xargs -d '\n' sha256sum) >"$native/SHA256SUMS"
   mv "$native/SHA256SUMS" "$dir/SHA256SUMS"
   rm -rf "$native"
   find "$dir" -exec touch -h -d "@$((mtime / 1000))" {} +
   if [ -f "$dir.tar.gz" ]; then
-    tar --sort=name --format=posix --pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime \
+    tar --dereference --sort=name --format=posix --pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime \
       --mtime="@$((mtime / 1000))" --owner=0 --group=0 --numeric-owner \
       -C "${dir%/*}" -cf - "${dir##*/}" | gzip -n -9 >"$dir.tar.gz.tmp"
     mv "$dir.tar.gz.tmp" "$dir.tar.gz"
