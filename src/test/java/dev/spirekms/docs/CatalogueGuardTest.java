@@ -50,10 +50,12 @@ class CatalogueGuardTest {
             throw new KeyStoreException(Kind.INTERNAL, "failed to " + what);
             throw Status.INTERNAL.withDescription("internal error: " + e).asRuntimeException();
             err.println(NAME + ": unknown command");
+            findings.add(Finding.fail(NAME, "the check failed: " + e, Messages.FIX));
+            return Finding.warn(NAME, String.format(Messages.STALE, file), "restart it");
           }
         }
         """;
-    assertEquals(6, JavaSourceScan.literalMessages(source).size(), source);
+    assertEquals(8, JavaSourceScan.literalMessages(source).size(), source);
   }
 
   @Test
@@ -69,6 +71,8 @@ class CatalogueGuardTest {
             throw new KeyStoreException(Kind.INTERNAL, String.format(Messages.FAILED, what));
             /* LOG.atError().log("old") */
             err.print(usage());
+            findings.add(Finding.fail(NAME, e.getMessage(), Messages.FIX));
+            findings.add(Finding.ok(NAME, "all good"));
           }
         }
         """;

@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
  *   <li>a literal among the arguments of a call that makes an error returned to SPIRE or printed to
  *       a person: {@code withDescription}, {@code invalidArgument}, {@code fromCall}, {@code
  *       ConfigResult.failed}, the constructors of the plugin's exceptions that carry such errors,
- *       and {@code err.print}/{@code err.println}.
+ *       {@code err.print}/{@code err.println}, and the doctor's FAIL and WARN findings ({@code
+ *       Finding.fail}, {@code Finding.warn}: message and fix).
  * </ul>
  *
  * Comments are ignored; a literal is found wherever it is in an argument list, concatenated or not.
@@ -36,7 +37,9 @@ final class JavaSourceScan {
           "new CredentialsUnavailableException(",
           "new PluginEnvironmentException(",
           "err.print(",
-          "err.println(");
+          "err.println(",
+          "Finding.fail(",
+          "Finding.warn(");
   private static final List<String> WARN_OR_ERROR =
       List.of(".atWarn()", ".atError()", ".atLevel(", ".warn(", ".error(");
   private static final List<String> QUIET =
@@ -66,29 +69,41 @@ final class JavaSourceScan {
       }
     }
     for (String statement : statements) {
-      boolean loud = WARN_OR_ERROR.stream().anyMatch(statement::contains);
-      boolean quietHere = QUIET.stream().anyMatch(statement::contains);
-      for (String call : LOG_CALLS) {
-        for (String args : argumentsOf(statement, call)) {
-          if (!args.contains(WORDS)) {
-            continue;
-          }
-          Matcher name = LEADING_NAME.matcher(statement);
-          boolean quietVariable = name.find() && quietVariables.contains(name.group(1));
-          if (loud || !(quietHere || quietVariable)) {
-            findings.add(shorten(statement));
-          }
-        }
-      }
-      for (String call : ERROR_CALLS) {
-        for (String args : argumentsOf(statement, call)) {
-          if (args.contains(WORDS)) {
-            findings.add(shorten(statement));
-          }
-        }
+      // one finding per statement, though several rules may find it (Finding.warn is a ".warn(")
+      if (logsALiteral(statement, quietVariables) || makesAnErrorOfALiteral(statement)) {
+        findings.add(shorten(statement));
       }
     }
     return findings;
+  }
+
+  private static boolean logsALiteral(String statement, Set<String> quietVariables) {
+    boolean loud = WARN_OR_ERROR.stream().anyMatch(statement::contains);
+    boolean quietHere = QUIET.stream().anyMatch(statement::contains);
+    for (String call : LOG_CALLS) {
+      for (String args : argumentsOf(statement, call)) {
+        if (!args.contains(WORDS)) {
+          continue;
+        }
+        Matcher name = LEADING_NAME.matcher(statement);
+        boolean quietVariable = name.find() && quietVariables.contains(name.group(1));
+        if (loud || !(quietHere || quietVariable)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static boolean makesAnErrorOfALiteral(String statement) {
+    for (String call : ERROR_CALLS) {
+      for (String args : argumentsOf(statement, call)) {
+        if (args.contains(WORDS)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** The argument lists of every call of {@code call} in the (masked) statement. */

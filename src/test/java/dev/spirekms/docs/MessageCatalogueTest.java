@@ -38,6 +38,8 @@ class MessageCatalogueTest {
             "LifecycleMessages.",
             "CliMessages.",
             "LoggingMessages.",
+            "DoctorMessages.",
+            "StatusMessages.",
             "launcher")) {
       assertTrue(all.stream().anyMatch(m -> m.source().startsWith(source)), source);
     }
