@@ -168,7 +168,7 @@ final class Demo {
         String before = fingerprintOf(plugin.keys(), ROTATED);
         PublicKey rotated = plugin.keys().generateKey(generateRequest(KEYS.get(0))).getPublicKey();
         if (rotated.getFingerprint().equals(before)) {
-          throw new IllegalStateException("rotation kept the same public key");
+          throw new IllegalStateException(CliMessages.DEMO_ROTATION_KEPT_KEY);
         }
         List<String> checks = signAndVerify(plugin.keys(), rotated);
         out.println(
@@ -216,7 +216,7 @@ final class Demo {
         List<PublicKey> found = publicKeys(plugin.keys());
         if (!byId(found).equals(fingerprints)) {
           throw new IllegalStateException(
-              "after the restart the plugin found " + byId(found) + ", not " + fingerprints);
+              String.format(CliMessages.DEMO_RESTART_FOUND_OTHER_KEYS, byId(found), fingerprints));
         }
         out.println(
             "Restart: a fresh plugin, configured with the same plugin_data, found the same "
@@ -334,7 +334,7 @@ final class Demo {
     SignDataResponse response = keys.signData(request.build());
     if (!response.getKeyFingerprint().equals(key.getFingerprint())) {
       throw new IllegalStateException(
-          "SignData for " + key.getId() + " answered for another key fingerprint");
+          String.format(CliMessages.DEMO_SIGNED_WITH_ANOTHER_FINGERPRINT, key.getId()));
     }
 
     boolean rsa = isRsa(key.getType());
@@ -355,7 +355,8 @@ final class Demo {
     verifier.initVerify(publicKey);
     verifier.update(message);
     if (!verifier.verify(response.getSignature().toByteArray())) {
-      throw new IllegalStateException(scheme + " signature by " + key.getId() + " did not verify");
+      throw new IllegalStateException(
+          String.format(CliMessages.DEMO_SIGNATURE_INVALID, scheme, key.getId()));
     }
     verified++;
     return List.of(scheme + " verified");
@@ -398,7 +399,7 @@ final class Demo {
         Files.deleteIfExists(path);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot remove the demo's work directory " + root, e);
+      throw new UncheckedIOException(String.format(CliMessages.DEMO_WORK_DIR_NOT_REMOVED, root), e);
     }
   }
 }

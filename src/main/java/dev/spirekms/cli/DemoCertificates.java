@@ -137,7 +137,7 @@ final class DemoCertificates {
               .addExtension(Extension.subjectAlternativeName, false, uri(spiffeId));
       return new Issued(caCertificate, certificate(svid, caSigner));
     } catch (CertIOException e) {
-      throw new GeneralSecurityException("cannot encode a certificate extension", e);
+      throw new GeneralSecurityException(CliMessages.DEMO_EXTENSION_NOT_ENCODED, e);
     }
   }
 

@@ -67,7 +67,8 @@ final class DemoJwt {
     try {
       jwt.sign(new KeyManagerJwsSigner(signer, keyId, algorithm));
     } catch (JOSEException e) {
-      throw new GeneralSecurityException("cannot sign the JWT-SVID: " + e.getMessage(), e);
+      throw new GeneralSecurityException(
+          String.format(CliMessages.DEMO_JWT_NOT_SIGNED, e.getMessage()), e);
     }
     return jwt.serialize();
   }
@@ -78,24 +79,26 @@ final class DemoJwt {
    */
   static Verified verify(String token, PublicKey key, Instant now) throws GeneralSecurityException {
     if (!(key instanceof ECPublicKey ec)) {
-      throw new GeneralSecurityException("the JWT signing key is not an EC key");
+      throw new GeneralSecurityException(CliMessages.DEMO_JWT_KEY_NOT_EC);
     }
     try {
       SignedJWT jwt = SignedJWT.parse(token);
       if (!jwt.verify(new ECDSAVerifier(ec))) {
-        throw new GeneralSecurityException("the JWT-SVID's signature does not verify");
+        throw new GeneralSecurityException(CliMessages.DEMO_JWT_SIGNATURE_INVALID);
       }
       JWTClaimsSet claims = jwt.getJWTClaimsSet();
       // RFC 7519 §4.1.4: the token is expired on or after exp
       if (claims.getExpirationTime() == null
           || !now.isBefore(claims.getExpirationTime().toInstant())) {
-        throw new GeneralSecurityException("the JWT-SVID has expired");
+        throw new GeneralSecurityException(CliMessages.DEMO_JWT_EXPIRED);
       }
       return new Verified(jwt.getHeader().toString(), claims.toString());
     } catch (ParseException e) {
-      throw new GeneralSecurityException("the JWT-SVID does not parse: " + e.getMessage(), e);
+      throw new GeneralSecurityException(
+          String.format(CliMessages.DEMO_JWT_NOT_PARSED, e.getMessage()), e);
     } catch (JOSEException e) {
-      throw new GeneralSecurityException("cannot verify the JWT-SVID: " + e.getMessage(), e);
+      throw new GeneralSecurityException(
+          String.format(CliMessages.DEMO_JWT_NOT_VERIFIED, e.getMessage()), e);
     }
   }
 
@@ -110,7 +113,7 @@ final class DemoJwt {
       case EC_P256 -> JWSAlgorithm.ES256;
       case EC_P384 -> JWSAlgorithm.ES384;
       default ->
-          throw new IllegalArgumentException("the demo signs JWTs with EC keys, not " + type);
+          throw new IllegalArgumentException(String.format(CliMessages.DEMO_JWT_KEY_TYPE, type));
     };
   }
 
@@ -130,7 +133,7 @@ final class DemoJwt {
     @Override
     public Base64URL sign(JWSHeader header, byte[] signingInput) throws JOSEException {
       if (!algorithm.equals(header.getAlgorithm())) {
-        throw new JOSEException("this signer makes " + algorithm + " signatures only");
+        throw new JOSEException(String.format(CliMessages.DEMO_JWS_ALGORITHM, algorithm));
       }
       boolean es384 = algorithm.equals(JWSAlgorithm.ES384);
       try {
@@ -141,7 +144,8 @@ final class DemoJwt {
         int length = ECDSA.getSignatureByteArrayLength(algorithm);
         return Base64URL.encode(ECDSA.transcodeSignatureToConcat(der, length));
       } catch (GeneralSecurityException e) {
-        throw new JOSEException("SignData failed: " + e.getMessage(), e);
+        throw new JOSEException(
+            String.format(CliMessages.DEMO_SIGN_DATA_FAILED, e.getMessage()), e);
       }
     }
 

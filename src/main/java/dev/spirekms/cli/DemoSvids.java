@@ -109,7 +109,7 @@ final class DemoSvids {
                 .setHashAlgorithm(hash)
                 .build());
     if (!response.getKeyFingerprint().equals(find(listed, keyId).getFingerprint())) {
-      throw new IllegalStateException("SignData for " + keyId + " answered for another key");
+      throw new IllegalStateException(String.format(CliMessages.DEMO_SIGNED_BY_ANOTHER_KEY, keyId));
     }
     return response.getSignature().toByteArray();
   }
@@ -118,7 +118,8 @@ final class DemoSvids {
     return listed.stream()
         .filter(k -> k.getId().equals(keyId))
         .findFirst()
-        .orElseThrow(() -> new IllegalStateException("GetPublicKeys did not list " + keyId));
+        .orElseThrow(
+            () -> new IllegalStateException(String.format(CliMessages.DEMO_KEY_NOT_LISTED, keyId)));
   }
 
   /** The JDK's form of a KeyManager public key. */

@@ -22,10 +22,6 @@ final class DoctorCommand {
   static final int EXIT_USAGE = 2;
   static final String USAGE =
       "Usage: " + Cli.NAME + " doctor --config FILE --trust-domain TRUST_DOMAIN [--json]\n";
-  static final String MISSING_OPTION = Cli.NAME + ": doctor needs %s";
-  static final String UNKNOWN_OPTION = Cli.NAME + ": doctor: unknown argument \"%s\"";
-  static final String NO_VALUE = Cli.NAME + ": doctor: %s needs a value";
-  static final String UNREADABLE = Cli.NAME + ": doctor: cannot read %s: %s";
 
   private DoctorCommand() {}
 
@@ -46,7 +42,8 @@ final class DoctorCommand {
     try {
       text = Files.readString(parsed.config(), StandardCharsets.UTF_8);
     } catch (IOException e) {
-      err.println(String.format(UNREADABLE, parsed.config(), e.getMessage()));
+      err.println(
+          String.format(CliMessages.DOCTOR_CONFIG_UNREADABLE, parsed.config(), e.getMessage()));
       return EXIT_USAGE;
     }
     Report report = new Doctor(wiring, Clock.systemUTC()).examine(parsed.trustDomain(), text);
@@ -67,7 +64,7 @@ final class DoctorCommand {
       switch (name) {
         case "--json" -> {
           if (inline != null) {
-            err.println(String.format(UNKNOWN_OPTION, arg));
+            err.println(String.format(CliMessages.DOCTOR_UNKNOWN_ARGUMENT, arg));
             return null;
           }
           json = true;
@@ -76,13 +73,13 @@ final class DoctorCommand {
           String value = inline;
           if (value == null) {
             if (i + 1 >= args.length) {
-              err.println(String.format(NO_VALUE, name));
+              err.println(String.format(CliMessages.DOCTOR_NO_VALUE, name));
               return null;
             }
             value = args[++i];
           }
           if (value.isEmpty()) {
-            err.println(String.format(NO_VALUE, name));
+            err.println(String.format(CliMessages.DOCTOR_NO_VALUE, name));
             return null;
           }
           if (name.equals("--config")) {
@@ -92,17 +89,17 @@ final class DoctorCommand {
           }
         }
         default -> {
-          err.println(String.format(UNKNOWN_OPTION, arg));
+          err.println(String.format(CliMessages.DOCTOR_UNKNOWN_ARGUMENT, arg));
           return null;
         }
       }
     }
     if (config == null) {
-      err.println(String.format(MISSING_OPTION, "--config FILE"));
+      err.println(CliMessages.DOCTOR_NEEDS_CONFIG);
       return null;
     }
     if (trustDomain == null) {
-      err.println(String.format(MISSING_OPTION, "--trust-domain TRUST_DOMAIN"));
+      err.println(CliMessages.DOCTOR_NEEDS_TRUST_DOMAIN);
       return null;
     }
     return new Arguments(config, trustDomain, json);

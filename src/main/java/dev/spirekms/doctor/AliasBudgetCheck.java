@@ -15,12 +15,6 @@ final class AliasBudgetCheck implements Check {
   static final String FITS =
       "the alias prefix takes %d of %d characters, leaving %d for key ids (at least %d are kept"
           + " free)";
-  static final String TOO_LONG =
-      "the alias prefix takes %d of %d characters, leaving %d for key ids, less than the %d"
-          + " needed";
-  static final String FIX_TOO_LONG =
-      "use a shorter key_identifier_value (or key_identifier_file, whose ids take 36"
-          + " characters); the trust domain itself cannot change without new keys";
 
   @Override
   public String name() {
@@ -35,7 +29,11 @@ final class AliasBudgetCheck implements Check {
     int left = KmsAliasNames.MAX_LENGTH - prefix;
     Object[] args = {prefix, KmsAliasNames.MAX_LENGTH, left, KmsAliasNames.RESERVED_KEY_ID_LENGTH};
     if (left < KmsAliasNames.RESERVED_KEY_ID_LENGTH) {
-      findings.add(Finding.fail(NAME, String.format(TOO_LONG, args), FIX_TOO_LONG));
+      findings.add(
+          Finding.fail(
+              NAME,
+              String.format(DoctorMessages.ALIAS_PREFIX_TOO_LONG, args),
+              DoctorMessages.FIX_ALIAS_PREFIX_TOO_LONG));
     } else {
       findings.add(Finding.ok(NAME, String.format(FITS, args)));
     }

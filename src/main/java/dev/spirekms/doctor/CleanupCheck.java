@@ -36,20 +36,11 @@ final class CleanupCheck implements Check {
   static final String PENDING =
       "%d keys of this trust domain pending deletion, USD %d/month %s: %s";
   static final String NO_PENDING = "no key of this trust domain is pending deletion";
-  static final String ORPHANS =
-      "%d orphan candidates (no alias, older than %s), USD %d/month %s: %s; %s";
   static final String ORPHANS_DELETE = "the orphan key sweep schedules them for deletion";
-  static final String ORPHANS_REPORT = "disposal_mode is report, so nothing deletes them";
-  static final String FIX_ORPHANS =
-      "schedule their deletion by hand (aws kms schedule-key-deletion --key-id <arn>"
-          + " --pending-window-in-days 7) once you are sure no server needs them, or set"
-          + " disposal_mode to delete";
   static final String NO_ORPHANS = "no orphan candidates among %d keys of the account and region";
   static final String UNREADABLE =
       "%d keys of the account and region could not be described (keys of other applications"
           + " may be closed to this identity): %s";
-  static final String FIX_LIST_KEYS =
-      "allow kms:ListKeys for the plugin's identity: without it the orphan key sweep cannot run";
 
   @Override
   public String name() {
@@ -65,7 +56,7 @@ final class CleanupCheck implements Check {
     try {
       keys = listKeys(context);
     } catch (KmsCallException e) {
-      findings.add(Finding.fail(NAME, e.getMessage(), FIX_LIST_KEYS));
+      findings.add(Finding.fail(NAME, e.getMessage(), DoctorMessages.FIX_LIST_KEYS));
       return;
     }
     Set<String> aliased = new HashSet<>();
@@ -121,14 +112,17 @@ final class CleanupCheck implements Check {
       boolean report = context.settings().mode() == DisposalMode.REPORT;
       String message =
           String.format(
-              ORPHANS,
+              DoctorMessages.ORPHANS,
               orphans.size(),
               Ages.format(context.settings().orphanMinimumAge()),
               orphans.size() * USD_PER_KEY_MONTH,
               PRICE_NOTE,
               first(orphans),
-              report ? ORPHANS_REPORT : ORPHANS_DELETE);
-      findings.add(report ? Finding.warn(NAME, message, FIX_ORPHANS) : Finding.ok(NAME, message));
+              report ? DoctorMessages.ORPHANS_REPORTED : ORPHANS_DELETE);
+      findings.add(
+          report
+              ? Finding.warn(NAME, message, DoctorMessages.FIX_ORPHANS)
+              : Finding.ok(NAME, message));
     }
     if (unreadable > 0) {
       findings.add(Finding.ok(NAME, String.format(UNREADABLE, unreadable, lastError)));

@@ -12,19 +12,15 @@ import java.util.stream.Collectors;
 final class ConfigurationCheck {
   static final String NAME = "configuration";
   static final String VALID = "valid: %s";
-  static final String FIX_ERROR =
-      "correct the setting in the plugin_data of the KeyManager \"aws_kms\" block (see"
-          + " docs/configuration.md); the plugin refuses Configure until then";
-  static final String FIX_WARNING = "see docs/configuration.md for the setting named in the note";
 
   private ConfigurationCheck() {}
 
   static void run(ConfigResult result, List<Finding> findings) {
     for (String error : result.errors()) {
-      findings.add(Finding.fail(NAME, error, FIX_ERROR));
+      findings.add(Finding.fail(NAME, error, DoctorMessages.FIX_CONFIG_ERROR));
     }
     for (String warning : result.warnings()) {
-      findings.add(Finding.warn(NAME, warning, FIX_WARNING));
+      findings.add(Finding.warn(NAME, warning, DoctorMessages.FIX_CONFIG_WARNING));
     }
     result
         .config()

@@ -15,21 +15,8 @@ import software.amazon.awssdk.services.sts.model.GetCallerIdentityResponse;
 final class CredentialsCheck implements Check {
   static final String NAME = "credentials";
   static final String SOURCE = "source: %s";
-  static final String NO_SOURCE =
-      "no AWS credentials were found (static settings, environment, web identity, profile,"
-          + " container or instance metadata)";
-  static final String FIX_NO_SOURCE =
-      "give the plugin's process credentials: an instance profile, IRSA or Pod Identity, the"
-          + " AWS_* environment variables, or access_key_id and secret_access_key";
   static final String HOP_OK = "%s assumed; the session expires at %s";
-  static final String HOP_SKIPPED = "%s not tried: an earlier hop failed";
-  static final String FIX_HOP =
-      "fix the role's trust policy (or the previous identity's sts:AssumeRole permission), as the"
-          + " message says";
   static final String CALLER = "sts:GetCallerIdentity: the plugin calls KMS as %s (account %s)";
-  static final String FIX_CALLER =
-      "check that STS is reachable (sts_endpoint) and that the credentials are valid and not"
-          + " expired";
 
   @Override
   public String name() {
@@ -41,14 +28,19 @@ final class CredentialsCheck implements Check {
     AwsClients clients = context.clients().orElseThrow();
     var source = clients.sourceName();
     if (source.isEmpty()) {
-      findings.add(Finding.fail(NAME, NO_SOURCE, FIX_NO_SOURCE));
+      findings.add(
+          Finding.fail(NAME, DoctorMessages.NO_CREDENTIALS, DoctorMessages.FIX_NO_CREDENTIALS));
       return;
     }
     findings.add(Finding.ok(NAME, String.format(SOURCE, source.get())));
     boolean failed = false;
     for (AssumedRoleHop hop : clients.credentials().hops()) {
       if (failed) {
-        findings.add(Finding.fail(NAME, String.format(HOP_SKIPPED, hop.describe()), FIX_HOP));
+        findings.add(
+            Finding.fail(
+                NAME,
+                String.format(DoctorMessages.HOP_SKIPPED, hop.describe()),
+                DoctorMessages.FIX_HOP));
         continue;
       }
       try {
@@ -61,7 +53,7 @@ final class CredentialsCheck implements Check {
                     hop.describe(),
                     hop.expiration().map(Object::toString).orElse("unknown"))));
       } catch (KmsCallException e) {
-        findings.add(Finding.fail(NAME, e.getMessage(), FIX_HOP));
+        findings.add(Finding.fail(NAME, e.getMessage(), DoctorMessages.FIX_HOP));
         failed = true;
       }
     }
@@ -73,7 +65,7 @@ final class CredentialsCheck implements Check {
           AwsCalls.call("sts:GetCallerIdentity", () -> clients.sts().getCallerIdentity());
       findings.add(Finding.ok(NAME, String.format(CALLER, caller.arn(), caller.account())));
     } catch (KmsCallException e) {
-      findings.add(Finding.fail(NAME, e.getMessage(), FIX_CALLER));
+      findings.add(Finding.fail(NAME, e.getMessage(), DoctorMessages.FIX_CALLER));
     }
   }
 }

@@ -19,8 +19,6 @@ import java.util.Optional;
  */
 public final class Doctor {
   static final String REDACTED = "[redacted]";
-  static final String UNEXPECTED = "the %s check stopped on an unexpected error: %s";
-  static final String FIX_UNEXPECTED = "run doctor again; if it persists, report it with this line";
   static final String SERVER_ID_PLACEHOLDER = "doctor";
 
   /** How the plugin builds what it runs with, so doctor builds it the same way. */
@@ -86,7 +84,10 @@ public final class Doctor {
         check.run(context, findings);
       } catch (RuntimeException e) {
         findings.add(
-            Finding.fail(check.name(), String.format(UNEXPECTED, check.name(), e), FIX_UNEXPECTED));
+            Finding.fail(
+                check.name(),
+                String.format(DoctorMessages.UNEXPECTED, check.name(), e),
+                DoctorMessages.FIX_UNEXPECTED));
       }
     }
   }

@@ -34,18 +34,6 @@ final class EndpointCheck implements Check {
 
   static final String REACHABLE_TLS = "%s %s reachable, %s, certificate valid until %s";
   static final String REACHABLE_PLAIN = "%s %s reachable over plain http (no TLS)";
-  static final String CERT_EXPIRES = "%s %s: its TLS certificate expires at %s";
-  static final String FIX_CERT_EXPIRES =
-      "renew the endpoint's certificate (a VPC endpoint or proxy of your own), or check the"
-          + " endpoint setting";
-  static final String UNREACHABLE = "%s %s is not reachable: %s";
-  static final String FIX_UNREACHABLE =
-      "check the %s setting, DNS, firewalls and security groups from this host; on a private"
-          + " network use a VPC endpoint for %s";
-  static final String TLS_FAILED = "%s %s: the TLS handshake failed: %s";
-  static final String FIX_TLS =
-      "the JVM does not trust the endpoint's certificate or its name does not match: check the"
-          + " %s setting, or add the CA of a TLS-inspecting proxy to the JVM's trust store";
 
   @Override
   public String name() {
@@ -98,7 +86,9 @@ final class EndpointCheck implements Check {
         Instant notAfter = ((X509Certificate) chain[0]).getNotAfter().toInstant();
         if (notAfter.isBefore(now.plus(CERT_EXPIRY_WARNING))) {
           return Finding.warn(
-              NAME, String.format(CERT_EXPIRES, service, uri, notAfter), FIX_CERT_EXPIRES);
+              NAME,
+              String.format(DoctorMessages.CERT_EXPIRES, service, uri, notAfter),
+              DoctorMessages.FIX_CERT_EXPIRES);
         }
         return Finding.ok(
             NAME,
@@ -107,25 +97,25 @@ final class EndpointCheck implements Check {
     } catch (SSLException e) {
       return Finding.fail(
           NAME,
-          String.format(TLS_FAILED, service, uri, e.getMessage()),
-          String.format(FIX_TLS, setting));
+          String.format(DoctorMessages.TLS_FAILED, service, uri, e.getMessage()),
+          String.format(DoctorMessages.FIX_TLS, setting));
     } catch (IOException e) {
       return Finding.fail(
           NAME,
-          String.format(UNREACHABLE, service, uri, describe(e)),
-          String.format(FIX_UNREACHABLE, setting, service));
+          String.format(DoctorMessages.UNREACHABLE, service, uri, describe(e)),
+          String.format(DoctorMessages.FIX_UNREACHABLE, setting, service));
     }
   }
 
   private static String describe(IOException e) {
     if (e instanceof UnknownHostException) {
-      return "its host name does not resolve";
+      return DoctorMessages.HOST_NOT_RESOLVED;
     }
     if (e instanceof SocketTimeoutException) {
-      return "no answer within " + CONNECT_TIMEOUT.toSeconds() + "s";
+      return String.format(DoctorMessages.NO_ANSWER, CONNECT_TIMEOUT.toSeconds());
     }
     if (e instanceof ConnectException) {
-      return "connection refused";
+      return DoctorMessages.CONNECTION_REFUSED;
     }
     return e.getClass().getSimpleName().toLowerCase(Locale.ROOT) + ": " + e.getMessage();
   }

@@ -29,17 +29,6 @@ final class PermissionsCheck implements Check {
           + " findings)";
   static final String NO_KEYS =
       "kms:DescribeKey, kms:GetPublicKey and kms:Sign not tried: this server has no keys yet";
-  static final String DENIED_ON = "%s on %s (%s): %s";
-  static final String FIX_DENIED =
-      "allow %s on this server's keys in the IAM policy of the plugin's identity and in the key"
-          + " policy (docs/plugin_server_keymanager_aws_kms_java.md lists the permissions)";
-  static final String FIX_THROTTLED =
-      "KMS throttled the request: run doctor again later; if it persists, raise the account's"
-          + " KMS request quota";
-  static final String FIX_UNAVAILABLE = "check the endpoint finding above; then run doctor again";
-  static final String FIX_KEY_STATE =
-      "the key cannot sign in its state: see the keys finding for this key";
-  static final String FIX_OTHER = "see docs/troubleshooting.md for the error code";
 
   @Override
   public String name() {
@@ -146,17 +135,21 @@ final class PermissionsCheck implements Check {
   private static Finding denied(KmsCallException e, AliasListEntry alias) {
     String message =
         String.format(
-            DENIED_ON, e.action(), alias.aliasName(), alias.targetKeyId(), e.getMessage());
+            DoctorMessages.DENIED_ON,
+            e.action(),
+            alias.aliasName(),
+            alias.targetKeyId(),
+            e.getMessage());
     return Finding.fail(NAME, message, fix(e));
   }
 
   static String fix(KmsCallException e) {
     return switch (e.kind()) {
-      case ACCESS_DENIED -> String.format(FIX_DENIED, e.action());
-      case THROTTLED -> FIX_THROTTLED;
-      case UNAVAILABLE -> FIX_UNAVAILABLE;
-      case DISABLED, INVALID_STATE -> FIX_KEY_STATE;
-      default -> FIX_OTHER;
+      case ACCESS_DENIED -> String.format(DoctorMessages.FIX_DENIED, e.action());
+      case THROTTLED -> DoctorMessages.FIX_THROTTLED;
+      case UNAVAILABLE -> DoctorMessages.FIX_UNAVAILABLE;
+      case DISABLED, INVALID_STATE -> DoctorMessages.FIX_KEY_STATE;
+      default -> DoctorMessages.FIX_OTHER;
     };
   }
 }

@@ -14,16 +14,6 @@ final class ServerIdCheck {
   static final String NAME = "server id";
   static final String FROM_VALUE = "%s (key_identifier_value)";
   static final String FROM_FILE = "%s (from key_identifier_file %s)";
-  static final String MISSING =
-      "key_identifier_file %s does not exist: a new server id would be made at first start, and"
-          + " keys made under another id would not be found";
-  static final String FIX_MISSING =
-      "nothing to do for a new server; for a server that ran before, restore the file from the"
-          + " server's backup (its old id is the <server id> part of its aliases,"
-          + " alias/SPIRE_SERVER/<trust domain>/<server id>/...)";
-  static final String FIX_UNREADABLE =
-      "make the file readable by the plugin's user, or restore it; remove it only if the old id"
-          + " is lost for good (a new id is then made, and SPIRE makes new keys)";
 
   private ServerIdCheck() {}
 
@@ -37,13 +27,18 @@ final class ServerIdCheck {
     try {
       Optional<String> id = ServerIdentity.readExisting(file.path());
       if (id.isEmpty()) {
-        findings.add(Finding.warn(NAME, String.format(MISSING, file.path()), FIX_MISSING));
+        findings.add(
+            Finding.warn(
+                NAME,
+                String.format(DoctorMessages.SERVER_ID_FILE_MISSING, file.path()),
+                DoctorMessages.FIX_SERVER_ID_FILE_MISSING));
       } else {
         findings.add(Finding.ok(NAME, String.format(FROM_FILE, id.get(), file.path())));
       }
       return id;
     } catch (KeyStoreException e) {
-      findings.add(Finding.fail(NAME, e.getMessage(), FIX_UNREADABLE));
+      findings.add(
+          Finding.fail(NAME, e.getMessage(), DoctorMessages.FIX_SERVER_ID_FILE_UNREADABLE));
       return Optional.empty();
     }
   }

@@ -19,23 +19,6 @@ final class ServerKeysCheck implements Check {
   static final String NO_SERVER_ID = "none: no server id yet (see the server id finding)";
   static final String NONE = "none yet: SPIRE server asks for its keys at its first start";
   static final String KEY = "%s: %s, %s, created %s ago, alias refreshed %s ago (%s)";
-  static final String NO_TARGET = "%s points to no key";
-  static final String FIX_NO_TARGET =
-      "delete the alias (aws kms delete-alias --alias-name %s); SPIRE then makes a new key";
-  static final String NOT_ENABLED = "%s: its key %s is %s, so it cannot sign";
-  static final String FIX_DISABLED =
-      "enable it (aws kms enable-key --key-id %s), or delete the alias so that SPIRE makes a new"
-          + " key";
-  static final String FIX_PENDING =
-      "cancel the deletion and enable the key (aws kms cancel-key-deletion --key-id %1$s; aws kms"
-          + " enable-key --key-id %1$s), or delete the alias so that SPIRE makes a new key";
-  static final String NOT_REFRESHED =
-      "%s: the alias was last refreshed %s ago (refreshed every %s while the plugin runs); other"
-          + " servers may dispose of it from %s";
-  static final String FIX_NOT_REFRESHED =
-      "start the plugin if it is stopped; if it runs, look for \"Failed to refresh\" lines in its"
-          + " log (kms:UpdateAlias must be allowed)";
-  static final String DESCRIBE_FAILED = "%s: %s";
 
   @Override
   public String name() {
@@ -63,8 +46,8 @@ final class ServerKeysCheck implements Check {
         findings.add(
             Finding.fail(
                 NAME,
-                String.format(NO_TARGET, alias.aliasName()),
-                String.format(FIX_NO_TARGET, alias.aliasName())));
+                String.format(DoctorMessages.ALIAS_WITHOUT_TARGET, alias.aliasName()),
+                String.format(DoctorMessages.FIX_ALIAS_WITHOUT_TARGET, alias.aliasName())));
         continue;
       }
       KeyMetadata key;
@@ -74,16 +57,20 @@ final class ServerKeysCheck implements Check {
         findings.add(
             Finding.fail(
                 NAME,
-                String.format(DESCRIBE_FAILED, spireKeyId, e.getMessage()),
+                String.format(DoctorMessages.KEY_DESCRIBE_FAILED, spireKeyId, e.getMessage()),
                 PermissionsCheck.fix(e)));
         continue;
       }
       if (key.keyState() != KeyState.ENABLED) {
-        String fix = key.keyState() == KeyState.PENDING_DELETION ? FIX_PENDING : FIX_DISABLED;
+        String fix =
+            key.keyState() == KeyState.PENDING_DELETION
+                ? DoctorMessages.FIX_KEY_PENDING_DELETION
+                : DoctorMessages.FIX_KEY_DISABLED;
         findings.add(
             Finding.fail(
                 NAME,
-                String.format(NOT_ENABLED, spireKeyId, key.arn(), key.keyStateAsString()),
+                String.format(
+                    DoctorMessages.KEY_NOT_ENABLED, spireKeyId, key.arn(), key.keyStateAsString()),
                 String.format(fix, key.arn())));
         continue;
       }
@@ -95,12 +82,12 @@ final class ServerKeysCheck implements Check {
             Finding.warn(
                 NAME,
                 String.format(
-                    NOT_REFRESHED,
+                    DoctorMessages.ALIAS_NOT_REFRESHED,
                     spireKeyId,
                     Ages.format(sinceRefresh),
                     Ages.format(refresh),
                     CleanupRules.staleAt(updated, context.settings())),
-                FIX_NOT_REFRESHED));
+                DoctorMessages.FIX_ALIAS_NOT_REFRESHED));
         continue;
       }
       findings.add(

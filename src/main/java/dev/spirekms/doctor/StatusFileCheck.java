@@ -22,22 +22,6 @@ final class StatusFileCheck implements Check {
   static final String NAME = "status file";
   static final String FRESH =
       "%s written %s ago by plugin %s: %d keys, deletion queue %d, no recent errors";
-  static final String MISSING = "%s does not exist: the plugin has not written it yet";
-  static final String FIX_MISSING =
-      "start the plugin with this configuration; if it runs, check that it may write to the"
-          + " file's directory (look for \"Failed to write the status file\" in its log)";
-  static final String UNREADABLE = "%s cannot be read: %s";
-  static final String FIX_UNREADABLE =
-      "check the file's permissions; the plugin rewrites it whole after its next task run";
-  static final String STALE =
-      "%s was written %s ago, more than %s: the plugin is stopped, or cannot write it";
-  static final String FIX_STALE =
-      "check that the plugin runs; look for \"Failed to write the status file\" in its log";
-  static final String OTHER_TRUST_DOMAIN = "%s is for trust domain %s, not %s";
-  static final String FIX_OTHER_TRUST_DOMAIN = "give each server's plugin a status_file of its own";
-  static final String RECENT_ERROR = "%s: %s failed %s ago: %s";
-  static final String FIX_RECENT_ERROR =
-      "see the plugin's log around that time and docs/troubleshooting.md for the message";
 
   @Override
   public String name() {
@@ -63,11 +47,18 @@ final class StatusFileCheck implements Check {
     try {
       doc = StatusDocument.parse(Files.readString(file, StandardCharsets.UTF_8));
     } catch (NoSuchFileException e) {
-      findings.add(Finding.warn(NAME, String.format(MISSING, file), FIX_MISSING));
+      findings.add(
+          Finding.warn(
+              NAME,
+              String.format(DoctorMessages.STATUS_FILE_MISSING, file),
+              DoctorMessages.FIX_STATUS_FILE_MISSING));
       return;
     } catch (IOException | IllegalArgumentException e) {
       findings.add(
-          Finding.warn(NAME, String.format(UNREADABLE, file, e.getMessage()), FIX_UNREADABLE));
+          Finding.warn(
+              NAME,
+              String.format(DoctorMessages.STATUS_FILE_UNREADABLE, file, e.getMessage()),
+              DoctorMessages.FIX_STATUS_FILE_UNREADABLE));
       return;
     }
     Instant now = context.clock().instant();
@@ -80,14 +71,20 @@ final class StatusFileCheck implements Check {
           Finding.warn(
               NAME,
               String.format(
-                  OTHER_TRUST_DOMAIN, file, doc.trustDomain(), context.config().trustDomain()),
-              FIX_OTHER_TRUST_DOMAIN));
+                  DoctorMessages.STATUS_FILE_OTHER_TRUST_DOMAIN,
+                  file,
+                  doc.trustDomain(),
+                  context.config().trustDomain()),
+              DoctorMessages.FIX_STATUS_FILE_OTHER_TRUST_DOMAIN));
     }
     if (age.compareTo(window) > 0) {
       ok = false;
       findings.add(
           Finding.warn(
-              NAME, String.format(STALE, file, Ages.format(age), Ages.format(window)), FIX_STALE));
+              NAME,
+              String.format(
+                  DoctorMessages.STATUS_FILE_STALE, file, Ages.format(age), Ages.format(window)),
+              DoctorMessages.FIX_STATUS_FILE_STALE));
     }
     for (var e : doc.errors().entrySet()) {
       Duration since = Ages.between(e.getValue().at(), now);
@@ -97,8 +94,12 @@ final class StatusFileCheck implements Check {
             Finding.warn(
                 NAME,
                 String.format(
-                    RECENT_ERROR, file, e.getKey(), Ages.format(since), e.getValue().message()),
-                FIX_RECENT_ERROR));
+                    DoctorMessages.STATUS_FILE_RECENT_ERROR,
+                    file,
+                    e.getKey(),
+                    Ages.format(since),
+                    e.getValue().message()),
+                DoctorMessages.FIX_STATUS_FILE_RECENT_ERROR));
       }
     }
     if (ok) {

@@ -50,7 +50,7 @@ public final class ServerIdentity {
       return Optional.empty();
     } catch (IOException e) {
       throw new KeyStoreException(
-          Kind.INTERNAL, "failed to read server id from path: " + file + ": " + e.getMessage(), e);
+          Kind.INTERNAL, String.format(KeyMessages.SERVER_ID_NOT_READ, file, e.getMessage()), e);
     }
   }
 

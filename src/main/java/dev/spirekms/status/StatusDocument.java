@@ -165,7 +165,7 @@ public record StatusDocument(
       int version = o.get("schema_version").getAsInt();
       if (version != SCHEMA_VERSION) {
         throw new IllegalArgumentException(
-            "schema_version is " + version + ", this version reads " + SCHEMA_VERSION);
+            String.format(StatusMessages.OTHER_SCHEMA_VERSION, version, SCHEMA_VERSION));
       }
       JsonObject creds = o.getAsJsonObject("credentials");
       List<Key> keys = new ArrayList<>();
@@ -213,7 +213,8 @@ public record StatusDocument(
         | NullPointerException
         | UnsupportedOperationException
         | DateTimeParseException e) {
-      throw new IllegalArgumentException("not a status document: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          String.format(StatusMessages.NOT_A_STATUS_DOCUMENT, e.getMessage()), e);
     }
   }
 

@@ -27,11 +27,6 @@ import org.slf4j.LoggerFactory;
 public final class StatusWriter {
   private static final Logger LOG = LoggerFactory.getLogger(StatusWriter.class);
 
-  /** The Warn line of a failed write. */
-  static final String WRITE_FAILED =
-      "Failed to write the status file; signing is not affected, and the file is written again"
-          + " after the next background task";
-
   /** The least time between two Warn lines about failed writes. */
   static final Duration WARN_INTERVAL = Duration.ofHours(1);
 
@@ -82,7 +77,7 @@ public final class StatusWriter {
             .addKeyValue("status_file", file.toString())
             .addKeyValue("failed_writes", failedSinceWarn)
             .addKeyValue("reason", String.valueOf(e.getMessage()))
-            .log(WRITE_FAILED);
+            .log(StatusMessages.WRITE_FAILED);
         lastWarn = now;
         failedSinceWarn = 0;
       }

@@ -60,15 +60,17 @@ class CatalogueGuardTest {
             return Optional.of("trust domain must not have empty labels");
             return drop(item, Level.INFO, "no such key");
             return failed(entry, "DescribeKey returned no key ARN");
+            findings.add(Finding.fail(NAME, "the check failed: " + e, Messages.FIX));
+            return Finding.warn(NAME, String.format(Messages.STALE, file), "restart it");
           }
         }
         """;
     assertEquals(
-        13,
+        15,
         JavaSourceScan.literalMessages(source, JavaSourceScan.CONFIG_RULE_CALLS).size(),
         source);
     // outside the config package, Optional.of holds values
-    assertEquals(12, JavaSourceScan.literalMessages(source).size(), source);
+    assertEquals(14, JavaSourceScan.literalMessages(source).size(), source);
   }
 
   @Test
@@ -89,6 +91,8 @@ class CatalogueGuardTest {
             problems.add(base + ": " + e.getMessage());
             return Optional.of(ConfigMessages.TAG_KEY_EMPTY);
             return Optional.of(name.substring(1));
+            findings.add(Finding.fail(NAME, e.getMessage(), Messages.FIX));
+            findings.add(Finding.ok(NAME, "all good"));
           }
         }
         """;

@@ -52,7 +52,10 @@ final class JavaSourceScan {
           // helpers that log their argument as the reason of a Warn or Error line
           "drop(",
           "failed(",
-          "retry(");
+          "retry(",
+          // the doctor's FAIL and WARN findings: message and fix
+          "Finding.fail(",
+          "Finding.warn(");
 
   /**
    * Calls scanned in the config package only, where each rule returns its problem as an {@code
@@ -96,29 +99,42 @@ final class JavaSourceScan {
       }
     }
     for (String statement : statements) {
-      boolean loud = WARN_OR_ERROR.stream().anyMatch(statement::contains);
-      boolean quietHere = QUIET.stream().anyMatch(statement::contains);
-      for (String call : LOG_CALLS) {
-        for (String args : argumentsOf(statement, call)) {
-          if (!args.contains(WORDS)) {
-            continue;
-          }
-          Matcher name = LEADING_NAME.matcher(statement);
-          boolean quietVariable = name.find() && quietVariables.contains(name.group(1));
-          if (loud || !(quietHere || quietVariable)) {
-            findings.add(shorten(statement));
-          }
-        }
-      }
-      for (String call : errorCalls) {
-        for (String args : argumentsOf(statement, call)) {
-          if (args.contains(WORDS)) {
-            findings.add(shorten(statement));
-          }
-        }
+      // one finding per statement, though several rules may find it (Finding.warn is a ".warn(")
+      if (logsALiteral(statement, quietVariables)
+          || makesAnErrorOfALiteral(statement, errorCalls)) {
+        findings.add(shorten(statement));
       }
     }
     return findings;
+  }
+
+  private static boolean logsALiteral(String statement, Set<String> quietVariables) {
+    boolean loud = WARN_OR_ERROR.stream().anyMatch(statement::contains);
+    boolean quietHere = QUIET.stream().anyMatch(statement::contains);
+    for (String call : LOG_CALLS) {
+      for (String args : argumentsOf(statement, call)) {
+        if (!args.contains(WORDS)) {
+          continue;
+        }
+        Matcher name = LEADING_NAME.matcher(statement);
+        boolean quietVariable = name.find() && quietVariables.contains(name.group(1));
+        if (loud || !(quietHere || quietVariable)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static boolean makesAnErrorOfALiteral(String statement, List<String> errorCalls) {
+    for (String call : errorCalls) {
+      for (String args : argumentsOf(statement, call)) {
+        if (args.contains(WORDS)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** The argument lists of every call of {@code call} in the (masked) statement. */

@@ -39,6 +39,8 @@ class MessageCatalogueTest {
             "CliMessages.",
             "LoggingMessages.",
             "ConfigMessages.",
+            "DoctorMessages.",
+            "StatusMessages.",
             "launcher")) {
       assertTrue(all.stream().anyMatch(m -> m.source().startsWith(source)), source);
     }

@@ -82,7 +82,7 @@ class ChecksTest {
     assertEquals(1, findings.size(), text(findings));
     assertEquals(Outcome.FAIL, findings.get(0).outcome());
     assertTrue(findings.get(0).message().contains("kms:ListAliases was throttled"));
-    assertEquals(PermissionsCheck.FIX_THROTTLED, findings.get(0).fix().orElseThrow());
+    assertEquals(DoctorMessages.FIX_THROTTLED, findings.get(0).fix().orElseThrow());
   }
 
   @Test
@@ -111,7 +111,7 @@ class ChecksTest {
     List<Finding> fails = of(run(new PermissionsCheck(), bed.context(config)), Outcome.FAIL);
 
     assertEquals(2, fails.size(), text(fails));
-    assertEquals(PermissionsCheck.FIX_KEY_STATE, fails.get(0).fix().orElseThrow());
+    assertEquals(DoctorMessages.FIX_KEY_STATE, fails.get(0).fix().orElseThrow());
   }
 
   @Test
@@ -185,7 +185,7 @@ class ChecksTest {
     List<Finding> warns = of(run(new CleanupCheck(), bed.context(report)), Outcome.WARN);
 
     assertEquals(1, warns.size());
-    assertTrue(warns.get(0).message().endsWith(CleanupCheck.ORPHANS_REPORT));
+    assertTrue(warns.get(0).message().endsWith(DoctorMessages.ORPHANS_REPORTED));
   }
 
   @Test
@@ -204,7 +204,7 @@ class ChecksTest {
     List<Finding> fails = of(run(new CleanupCheck(), bed.context(config)), Outcome.FAIL);
 
     assertEquals(1, fails.size());
-    assertEquals(CleanupCheck.FIX_LIST_KEYS, fails.get(0).fix().orElseThrow());
+    assertEquals(DoctorMessages.FIX_LIST_KEYS, fails.get(0).fix().orElseThrow());
   }
 
   @Test

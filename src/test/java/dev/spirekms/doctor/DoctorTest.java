@@ -193,7 +193,7 @@ class DoctorTest {
 
     assertEquals(1, report.exitCode(), text);
     assertTrue(text.contains("FAIL  credentials: sts:GetCallerIdentity could not reach AWS"), text);
-    assertTrue(text.contains(CredentialsCheck.FIX_CALLER), text);
+    assertTrue(text.contains(DoctorMessages.FIX_CALLER), text);
   }
 
   @Test

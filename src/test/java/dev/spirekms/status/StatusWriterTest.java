@@ -152,7 +152,7 @@ class StatusWriterTest {
     assertFalse(writer.write("x"));
     clock.now = START.plus(Duration.ofMinutes(59));
     assertFalse(writer.write("x"));
-    assertEquals(List.of(StatusWriter.WRITE_FAILED), log.lines);
+    assertEquals(List.of(StatusMessages.WRITE_FAILED), log.lines);
     clock.now = START.plus(StatusWriter.WARN_INTERVAL);
     assertFalse(
         writer.write(
