@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -25,6 +26,10 @@ const (
 )
 
 // archivePlan is where the archive of this JDK and jar lives and the options that make and use it.
+// Up to JDK 24 the archive is a dynamic one on top of the JDK's own base archive
+// (lib/server/classes.jsa); a runtime without a base archive, like the self-contained
+// distribution's, gets a static archive of the JDK's classes and the plugin's, dumped from the
+// class list of a training run: trainOpt is then empty.
 type archivePlan struct {
 	dir, archive                string
 	useOpt, trainOpt, strictOpt string
@@ -59,7 +64,11 @@ func (l launch) plan() (archivePlan, bool) {
 	if l.java.major >= 25 {
 		return archivePlan{dir, base + ".aot", "-XX:AOTCache=", "-XX:AOTCacheOutput=", "-XX:AOTMode=on"}, true
 	}
-	return archivePlan{dir, base + ".jsa", "-XX:SharedArchiveFile=", "-XX:ArchiveClassesAtExit=", "-Xshare:on"}, true
+	trainOpt := ""
+	if info, err := os.Stat(l.java.home + "/lib/server/classes.jsa"); err == nil && info.Mode().IsRegular() {
+		trainOpt = "-XX:ArchiveClassesAtExit="
+	}
+	return archivePlan{dir, base + ".jsa", "-XX:SharedArchiveFile=", trainOpt, "-Xshare:on"}, true
 }
 
 func ownedByMe(path string) bool {
@@ -143,35 +152,70 @@ func (l launch) spawnTrainer() {
 	l.startStage(stageTrain, p.dir, log)
 }
 
-// train serves once, prints the handshake, stops in order; the JVM writes the archive at exit. A
-// strict start checks the archive before it is put in place, because a truncated archive can
-// crash the JVM at start. Archives unused for 30 days are removed.
+// train serves once, prints the handshake, stops in order; the JVM writes the archive at exit, or,
+// without a base archive, records the classes it loaded, from which a second JVM dumps a static
+// archive. A strict start checks the archive before it is put in place, because a truncated archive
+// can crash the JVM at start. Archives unused for 30 days are removed. As in the shell launcher, the
+// training run and the dump run at nice 10, the check does not; the training run's stdout, its
+// handshake line, goes to /dev/null, the rest of the output to the log, which is this process's
+// stdout and stderr.
 func (l launch) train() {
 	p, ok := l.plan()
 	if !ok {
 		return
 	}
-	_ = syscall.Setpriority(syscall.PRIO_PROCESS, 0, 10)
 	tmp := p.archive + "." + strconv.Itoa(os.Getpid()) + ".tmp"
 	base := l.java.environ(withoutVar(os.Environ(), stageVar))
-	// the training run's stdout, its handshake line, to /dev/null; the check's to the log
-	run := func(env []string, toLog bool, opts ...string) bool {
-		prog, argv := l.java.command(concat(l.opts, []string{"-XX:+ErrorFileToStderr"}, opts)...)
-		cmd := exec.Command(prog)
-		cmd.Args, cmd.Env, cmd.Stderr = argv, env, os.Stderr
-		if toLog {
-			cmd.Stdout = os.Stdout
-		}
-		return cmd.Run() == nil
+	training := append(withoutVar(base, envPrefix+"TRAINING_RUN"), envPrefix+"TRAINING_RUN=1")
+	var trained bool
+	if p.trainOpt != "" {
+		trained = l.runJava(training, false, true, p.trainOpt+tmp, "-jar", l.jar)
+	} else {
+		trained = l.runJava(training, false, true, "-XX:DumpLoadedClassList="+tmp+".classes", "-jar", l.jar) &&
+			l.runJava(base, true, true, "-Xshare:dump", "-XX:SharedClassListFile="+tmp+".classes", p.useOpt+tmp, "-cp", l.jar)
 	}
-	trained := run(append(withoutVar(base, envPrefix+"TRAINING_RUN"), envPrefix+"TRAINING_RUN=1"), false,
-		p.trainOpt+tmp, "-jar", l.jar) &&
-		run(base, true, p.useOpt+tmp, p.strictOpt, "-cp", l.jar, "-version")
-	if !trained || os.Rename(tmp, p.archive) != nil {
+	_ = os.Remove(tmp + ".classes")
+	if !trained || !l.runJava(base, true, false, p.useOpt+tmp, p.strictOpt, "-cp", l.jar, "-version") ||
+		os.Rename(tmp, p.archive) != nil {
 		fmt.Println("training failed; the plugin runs without a class-data archive")
 		_ = os.Remove(tmp)
 	}
 	removeStale(p.dir, time.Now())
+}
+
+// runJava runs the JVM with the launch's options, -XX:+ErrorFileToStderr and opts, in env, with
+// stderr to this process's stderr and stdout to its stdout when toLog (else to /dev/null), at nice
+// 10 when niced, and tells whether it exited with 0.
+func (l launch) runJava(env []string, toLog, niced bool, opts ...string) bool {
+	prog, argv := l.java.command(concat(l.opts, []string{"-XX:+ErrorFileToStderr"}, opts)...)
+	cmd := exec.Command(prog)
+	cmd.Args, cmd.Env, cmd.Stderr = argv, env, os.Stderr
+	if toLog {
+		cmd.Stdout = os.Stdout
+	}
+	if !niced {
+		return cmd.Run() == nil
+	}
+	return startNiced(cmd) == nil && cmd.Wait() == nil
+}
+
+// startNiced starts cmd at 10 more than this process's niceness, capped at 19, as nice -n 10 does
+// (which also runs the command when it cannot change the niceness).
+// Linux keeps the niceness per thread and a child inherits its forking thread's, so cmd is forked
+// from a thread of its own, niced, which ends with its goroutine (it stays locked), leaving the
+// other threads, and the check run later, at the launcher's niceness.
+func startNiced(cmd *exec.Cmd) error {
+	started := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread()
+		tid := syscall.Gettid()
+		// the raw getpriority gives 20 - niceness; like nice, start cmd even when this fails
+		if prio, err := syscall.Getpriority(syscall.PRIO_PROCESS, tid); err == nil {
+			_ = syscall.Setpriority(syscall.PRIO_PROCESS, tid, min(20-prio+10, 19))
+		}
+		started <- cmd.Start()
+	}()
+	return <-started
 }
 
 // removeStale removes the cache's files, archives and logs, last modified 31 days or more ago

@@ -7,8 +7,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -231,26 +233,51 @@ func TestExecsTheBundledRuntimeThroughItsLoader(t *testing.T) {
 	}
 }
 
-func TestTrainsAnArchiveInTheBackgroundAndUsesItNextTime(t *testing.T) {
-	d := newDist(t, false)
-	// the recording JVM makes the archive named in its option, as a training JVM does at exit
-	java := filepath.Join(d.home, "runtime", "bin", "java")
-	// and, like the plugin, writes a handshake line, which fails when stdout is not open
-	script := recorder + `printf 'handshake\n' || exit 3
-for a in "$@"; do case $a in -XX:ArchiveClassesAtExit=*) : >"${a#*=}" ;; esac; done
+// trainingJVM stands in for the JVM of a training: it appends one line per start to $0.calls,
+// with its niceness, whether it is the training run and its arguments, writes what its options ask
+// for (the archive at exit, the class list, the archive dumped from the list) and prints a line
+// naming the start, which fails when stdout is not open, as the plugin's handshake does.
+const trainingJVM = `#!/bin/sh
+nice=$(cut -d' ' -f19 /proc/$$/stat)
+printf '%s %s %s\n' "$nice" "${SPIRE_AWS_KMS_KEYMANAGER_TRAINING_RUN:-0}" "$*" >>"$0.calls"
+dump= list= out=
+for a in "$@"; do
+  case $a in
+    -Xshare:dump) dump=dump ;;
+    -XX:SharedClassListFile=*) list=${a#*=} ;;
+    -XX:SharedArchiveFile=*) out=${a#*=} ;;
+  esac
+done
+if [ -n "$dump" ]; then
+  [ -s "$list" ] || { echo "no class list $list" >&2; exit 2; }
+  cp "$list" "$out"
+fi
+for a in "$@"; do
+  case $a in
+    -XX:ArchiveClassesAtExit=*) echo dynamic >"${a#*=}" ;;
+    -XX:DumpLoadedClassList=*) echo java/lang/Object >"${a#*=}" ;;
+  esac
+done
+printf 'stdout of %s\n' "${dump:-start}" || exit 3
+echo "stderr of a start" >&2
 `
-	if err := os.WriteFile(java, []byte(script), 0o755); err != nil {
+
+// trainAndUse lets the launcher train an archive on d, started as by SPIRE, waits for it and
+// starts the launcher again; it returns the archive, the JVM's starts and the training log.
+func trainAndUse(t *testing.T, d dist) (archive string, calls []string, log string) {
+	java := filepath.Join(d.home, "runtime", "bin", "java")
+	if err := os.WriteFile(java, []byte(trainingJVM), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	cache := filepath.Join(t.TempDir(), "cache", name)
 	env := []string{"SPIRE_AWS_KMS_KEYMANAGER_CACHE_DIR=" + cache, "KeyManager=KeyManager"}
-	if r := d.run(t, env); r.code != 0 || r.stdout != "handshake\n" {
+	if r := d.run(t, env); r.code != 0 || r.stdout != "stdout of start\n" {
 		t.Fatalf("%+v", r)
 	}
 	jar := filepath.Join(d.home, "lib", name+".jar")
 	sum := sha256.Sum256([]byte(jarContent))
 	key := cksum([]byte(filepath.Join(d.home, "runtime") + "\n\n" + jar + "\n" + hex.EncodeToString(sum[:]) + "\n"))
-	archive := filepath.Join(cache, name+"-java17-"+strconv.FormatUint(uint64(key), 10)+".jsa")
+	archive = filepath.Join(cache, name+"-java17-"+strconv.FormatUint(uint64(key), 10)+".jsa")
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		if _, err := os.Stat(archive); err == nil {
@@ -265,12 +292,136 @@ for a in "$@"; do case $a in -XX:ArchiveClassesAtExit=*) : >"${a#*=}" ;; esac; d
 	if info, err := os.Stat(cache); err != nil || info.Mode().Perm() != 0o700 {
 		t.Errorf("cache directory: %v %v", info, err)
 	}
-
-	if r := d.run(t, env, "serve"); r.code != 0 || r.stdout != "handshake\n" {
+	// the archive is moved in place after the check, so all starts and the log are complete
+	if r := d.run(t, env, "serve"); r.code != 0 || r.stdout != "stdout of start\n" {
 		t.Fatalf("%+v", r)
 	}
-	got := lines(t, java+".args")
-	if !strings.Contains(strings.Join(got, " "), "-XX:SharedArchiveFile="+archive+" -jar "+jar+" serve") {
-		t.Errorf("the second start did not use the archive: %q", got)
+	calls = lines(t, java+".calls")
+	data, err := os.ReadFile(archive + ".log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, _ := os.ReadDir(cache)
+	var files []string
+	for _, e := range entries {
+		files = append(files, e.Name())
+	}
+	if want := filepath.Base(archive) + " " + filepath.Base(archive) + ".log"; strings.Join(files, " ") != want {
+		t.Errorf("cache holds %q, want %q (no class list, no temporary archive left)", files, want)
+	}
+	return archive, calls, string(data)
+}
+
+// niceness is this process's niceness and the one nice -n 10 gives.
+func niceness(t *testing.T) (own, niced string) {
+	prio, err := syscall.Getpriority(syscall.PRIO_PROCESS, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strconv.Itoa(20 - prio), strconv.Itoa(min(20-prio+10, 19))
+}
+
+const jvmOpts = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx128m -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData " +
+	"-Xlog:disable -Xlog:all=warning:stderr -XX:+DisplayVMOutputToStderr"
+
+// checkCalls compares the JVM's starts with want, with <tmp> for the temporary archive,
+// <archive>.<pid>.tmp. The first start, want[0], runs beside the training, so its line may come at
+// any place before the last.
+func checkCalls(t *testing.T, archive string, got, want []string) {
+	tmp := regexp.MustCompile(regexp.QuoteMeta(archive) + `\.[0-9]+\.tmp`)
+	var rest []string
+	first := false
+	for _, call := range got {
+		call = tmp.ReplaceAllString(call, "<tmp>")
+		if call == want[0] && !first {
+			first = true
+		} else {
+			rest = append(rest, call)
+		}
+	}
+	if !first || strings.Join(rest, "\n") != strings.Join(want[1:], "\n") {
+		t.Errorf("JVM starts\n got %q\nwant %q", got, want)
+	}
+}
+
+func TestTrainsADynamicArchiveOnTopOfTheBaseArchiveAndUsesItNextTime(t *testing.T) {
+	d := newDist(t, false)
+	server := filepath.Join(d.home, "runtime", "lib", "server")
+	if err := os.MkdirAll(server, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(server, "classes.jsa"), []byte("base"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	archive, calls, log := trainAndUse(t, d)
+	jar := filepath.Join(d.home, "lib", name+".jar")
+	own, niced := niceness(t)
+	checkCalls(t, archive, calls, []string{
+		own + " 0 " + jvmOpts + " -jar " + jar,
+		niced + " 1 " + jvmOpts + " -XX:+ErrorFileToStderr -XX:ArchiveClassesAtExit=<tmp> -jar " + jar,
+		own + " 0 " + jvmOpts + " -XX:+ErrorFileToStderr -XX:SharedArchiveFile=<tmp> -Xshare:on -cp " + jar + " -version",
+		own + " 0 " + jvmOpts + " -XX:SharedArchiveFile=" + archive + " -jar " + jar + " serve",
+	})
+	if data, _ := os.ReadFile(archive); string(data) != "dynamic\n" {
+		t.Errorf("archive holds %q", data)
+	}
+	if want := "stderr of a start\nstdout of start\nstderr of a start\n"; log != want {
+		t.Errorf("log %q, want %q", log, want)
+	}
+}
+
+func TestTrainsAStaticArchiveWithoutABaseArchiveAndUsesItNextTime(t *testing.T) {
+	d := newDist(t, false)
+	archive, calls, log := trainAndUse(t, d)
+	jar := filepath.Join(d.home, "lib", name+".jar")
+	own, niced := niceness(t)
+	checkCalls(t, archive, calls, []string{
+		own + " 0 " + jvmOpts + " -jar " + jar,
+		niced + " 1 " + jvmOpts + " -XX:+ErrorFileToStderr -XX:DumpLoadedClassList=<tmp>.classes -jar " + jar,
+		niced + " 0 " + jvmOpts + " -XX:+ErrorFileToStderr -Xshare:dump -XX:SharedClassListFile=<tmp>.classes -XX:SharedArchiveFile=<tmp> -cp " + jar,
+		own + " 0 " + jvmOpts + " -XX:+ErrorFileToStderr -XX:SharedArchiveFile=<tmp> -Xshare:on -cp " + jar + " -version",
+		own + " 0 " + jvmOpts + " -XX:SharedArchiveFile=" + archive + " -jar " + jar + " serve",
+	})
+	if data, _ := os.ReadFile(archive); string(data) != "java/lang/Object\n" {
+		t.Errorf("archive holds %q, not the dump of the class list", data)
+	}
+	want := "stderr of a start\nstdout of dump\nstderr of a start\nstdout of start\nstderr of a start\n"
+	if log != want {
+		t.Errorf("log %q, want %q", log, want)
+	}
+}
+
+func TestAFailedDumpLeavesNoArchive(t *testing.T) {
+	d := newDist(t, false)
+	java := filepath.Join(d.home, "runtime", "bin", "java")
+	// a JVM that records no class list: the dump finds none and fails
+	script := strings.Replace(trainingJVM, `echo java/lang/Object >"${a#*=}"`, `:`, 1)
+	if err := os.WriteFile(java, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cache := filepath.Join(t.TempDir(), name)
+	env := []string{"SPIRE_AWS_KMS_KEYMANAGER_CACHE_DIR=" + cache, "KeyManager=KeyManager"}
+	if r := d.run(t, env); r.code != 0 {
+		t.Fatalf("%+v", r)
+	}
+	var log []byte
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		matches, _ := filepath.Glob(filepath.Join(cache, "*.log"))
+		if len(matches) == 1 {
+			log, _ = os.ReadFile(matches[0])
+			if strings.Contains(string(log), "training failed") {
+				break
+			}
+		}
+	}
+	if !strings.HasSuffix(string(log), "training failed; the plugin runs without a class-data archive\n") {
+		t.Fatalf("log %q", log)
+	}
+	entries, _ := os.ReadDir(cache)
+	if len(entries) != 1 {
+		t.Errorf("cache holds %v, want only the log", entries)
+	}
+	if calls := lines(t, java+".calls"); len(calls) != 3 || strings.Contains(strings.Join(calls, "\n"), "-version") {
+		t.Errorf("JVM starts %q: want the start, the training run and the failed dump, no check", calls)
 	}
 }
