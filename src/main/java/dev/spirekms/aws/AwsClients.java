@@ -34,7 +34,8 @@ public final class AwsClients implements AutoCloseable {
     this.http =
         UrlConnectionHttpClient.builder()
             .connectionTimeout(java.time.Duration.ofSeconds(3))
-            .socketTimeout(AwsSettings.ATTEMPT_TIMEOUT)
+            // the longest attempt (CreateKey's); the SDK's attempt timeout cuts the others
+            .socketTimeout(AwsSettings.CREATE_KEY_ATTEMPT_TIMEOUT)
             .build();
     this.source =
         settings

@@ -34,6 +34,14 @@ public record AwsSettings(
   /** One attempt. */
   public static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(6);
 
+  /**
+   * One attempt of kms:CreateKey: the whole call's budget. CreateKey is not idempotent: a retry
+   * after an attempt timed out makes a second key while the first may exist already, with no alias
+   * (the orphan key sweep finds it only days later). An attempt that waits longer makes no second
+   * key; throttling and other answers that come back still get their retries.
+   */
+  public static final Duration CREATE_KEY_ATTEMPT_TIMEOUT = API_CALL_TIMEOUT;
+
   /** Attempts per call, the first included (SDK standard retry mode). */
   public static final int MAX_ATTEMPTS = 3;
 

@@ -1,6 +1,7 @@
 package dev.spirekms.keys;
 
 import dev.spirekms.aws.AwsCalls;
+import dev.spirekms.aws.AwsSettings;
 import dev.spirekms.aws.KmsCallException;
 import dev.spirekms.config.KmsAliasNames;
 import dev.spirekms.keys.KeyStoreException.Kind;
@@ -205,7 +206,10 @@ public final class KmsKeyStore {
               () ->
                   kms.createKey(
                       b -> {
-                        b.description(settings.naming().description(spireKeyId))
+                        b.overrideConfiguration(
+                                o ->
+                                    o.apiCallAttemptTimeout(AwsSettings.CREATE_KEY_ATTEMPT_TIMEOUT))
+                            .description(settings.naming().description(spireKeyId))
                             .keyUsage(KeyUsageType.SIGN_VERIFY)
                             .keySpec(type.keySpec());
                         policy.ifPresent(b::policy);

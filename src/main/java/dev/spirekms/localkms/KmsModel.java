@@ -2,6 +2,7 @@ package dev.spirekms.localkms;
 
 import java.security.PublicKey;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -104,7 +105,12 @@ public final class KmsModel {
   private KmsModel(Builder builder) {
     this.state =
         new KmsState(
-            builder.clock, builder.region, builder.accountId, builder.maxKeys, builder.rsaAhead);
+            builder.clock,
+            builder.region,
+            builder.accountId,
+            builder.maxKeys,
+            builder.rsaAhead,
+            builder.keyGenerationTime);
     this.callLog = new CallLog(builder.callLogCapacity);
     this.keyOperations = new KeyOperations(state);
     this.keyStateChanges = new KeyStateChanges(state);
@@ -345,6 +351,7 @@ public final class KmsModel {
     private int maxKeys = DEFAULT_MAX_KEYS;
     private int callLogCapacity = 10_000;
     private boolean rsaAhead;
+    private Duration keyGenerationTime = Duration.ZERO;
 
     private Builder() {}
 
@@ -404,6 +411,19 @@ public final class KmsModel {
      */
     public Builder withRsaKeysAhead() {
       this.rsaAhead = true;
+      return this;
+    }
+
+    /**
+     * CreateKey takes at least this long (a KMS under load, or a busy host), so that tests can see
+     * what a client does when a CreateKey attempt outlasts its timeout; default none.
+     */
+    public Builder keyGenerationTime(Duration atLeast) {
+      Objects.requireNonNull(atLeast, "atLeast");
+      if (atLeast.isNegative()) {
+        throw new IllegalArgumentException("keyGenerationTime must not be negative: " + atLeast);
+      }
+      this.keyGenerationTime = atLeast;
       return this;
     }
 

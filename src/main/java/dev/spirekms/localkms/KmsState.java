@@ -2,6 +2,7 @@ package dev.spirekms.localkms;
 
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
@@ -42,12 +43,21 @@ final class KmsState {
   final TreeMap<String, AliasRecord> aliases = new TreeMap<>();
   long nextSequence;
 
-  KmsState(Clock clock, String region, String accountId, int maxKeys, boolean rsaAhead) {
+  KmsState(
+      Clock clock,
+      String region,
+      String accountId,
+      int maxKeys,
+      boolean rsaAhead,
+      Duration keyGenerationTime) {
     this.clock = clock;
     this.region = region;
     this.accountId = accountId;
     this.maxKeys = maxKeys;
-    this.keyPairs = rsaAhead ? KeyPairSource.ahead(random) : KeyPairSource.onDemand(random);
+    this.keyPairs =
+        rsaAhead
+            ? KeyPairSource.ahead(random, keyGenerationTime)
+            : KeyPairSource.onDemand(random, keyGenerationTime);
   }
 
   /** Deletes keys whose waiting period is over, with their aliases; returns now. */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.spirekms.aws.AwsSettings;
 import dev.spirekms.config.ConfigLoader;
 import dev.spirekms.config.ConfigResult;
 import dev.spirekms.config.PluginConfig;
@@ -32,6 +33,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -171,6 +173,23 @@ class AwsKmsBackendFactoryTest {
     assertEquals(List.of(generated), second.keyStore().all());
     assertEquals(serverId, second.keyStore().naming().serverId());
     assertEquals(1, model.callCount(KmsOperations.CREATE_KEY), "found, not created again");
+  }
+
+  @Test
+  void aCreateKeySlowerThanTheAttemptTimeoutIsWaitedForAndNotSentTwice() throws IOException {
+    kms.close();
+    Duration slow = AwsSettings.ATTEMPT_TIMEOUT.plusSeconds(2);
+    model = KmsModel.builder().region("us-east-2").keyGenerationTime(slow).build();
+    kms = LocalKmsServer.start(model, 0);
+    Backend backend = open(Map.of(), withFileIdAndPolicy());
+
+    long start = System.nanoTime();
+    KeyEntry generated = backend.keyStore().generate("x509-CA-A", SpireKeyType.EC_P256);
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+    assertTrue(took.compareTo(slow) >= 0, "CreateKey answered in " + took);
+    assertEquals(1, model.callCount(KmsOperations.CREATE_KEY), "CreateKey was sent again");
+    assertEquals(List.of(generated.keyArn()), model.keys().stream().map(k -> k.arn()).toList());
   }
 
   @Test

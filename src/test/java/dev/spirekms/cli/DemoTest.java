@@ -198,7 +198,16 @@ class DemoTest {
             .map(keyId -> Fingerprints.of(model.publicKey(keyId).getEncoded()).substring(0, 16))
             .collect(Collectors.toSet());
     assertEquals(Set.copyOf(listed.values()), kmsFingerprints);
-    assertEquals(5, model.keys().size(), "four keys and the one rotated away");
+    assertEquals(
+        5,
+        model.keys().size(),
+        () ->
+            "four keys and the one rotated away; KMS has "
+                + model.keys().stream().map(k -> k.description() + " " + k.keyState()).toList()
+                + " after the calls "
+                + model.calls().stream()
+                    .map(c -> c.operation() + (c.error() == null ? "" : " " + c.error()))
+                    .toList());
     assertTrue(report.contains("KMS: 5 keys ("), report);
 
     // restart: the same keys, each still signing
