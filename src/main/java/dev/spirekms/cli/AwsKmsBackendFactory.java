@@ -165,7 +165,8 @@ final class AwsKmsBackendFactory implements BackendFactory {
         config.stsEndpoint(),
         config.useFipsEndpoint(),
         roles,
-        config.roleChain().sessionName(serverId));
+        config.roleChain().sessionName(serverId),
+        config.taggingEndpoint());
   }
 
   /**

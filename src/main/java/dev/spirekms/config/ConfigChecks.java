@@ -58,11 +58,7 @@ final class ConfigChecks {
     errors.addAll(KeyTagRules.problems(b.keyTags));
     URI endpointUri = endpoint("endpoint", "KMS", b.endpoint);
     checkRanges();
-    if (b.tagBasedKeyDiscovery) {
-      errors.add(
-          "enable_tag_based_key_discovery is not supported by this plugin; keys are discovered"
-              + " through their aliases");
-    }
+    URI taggingUri = endpoint("tagging_endpoint", "Resource Groups Tagging API", b.taggingEndpoint);
     RoleChain roleChain =
         RoleChainRules.check(
             new RoleChainRules.Settings(
@@ -106,7 +102,9 @@ final class ConfigChecks {
               roleChain,
               stsUri,
               b.useFipsEndpoint,
-              statusPath);
+              statusPath,
+              b.tagBasedKeyDiscovery,
+              taggingUri);
       // Only for a configuration that is otherwise valid: the notes of a broken one stay its
       // errors.
       if (journalPath == null && source instanceof ServerIdSource.FromValue) {
