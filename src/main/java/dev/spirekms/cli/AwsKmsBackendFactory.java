@@ -91,10 +91,15 @@ final class AwsKmsBackendFactory implements BackendFactory {
                           .orElseGet(
                               () -> KeyPolicySource.forCallerRole(clients.sts(), knownRoleArn)));
       lifecycle = KeyLifecycle.create(clients.kms(), naming, lifecycleSettings(config), reports);
+      if (config.tagBasedKeyDiscovery()) {
+        LOG.atInfo().log("Tag-based key discovery enabled");
+      }
       KmsKeyStore store =
           KmsKeyStore.open(
               clients.kms(),
-              new KeyStoreSettings(naming, policy, config.keyTags(), config.startupConcurrency()),
+              clients.tagging(),
+              new KeyStoreSettings(naming, policy, config.keyTags(), config.startupConcurrency())
+                  .withTagBasedDiscovery(config.tagBasedKeyDiscovery()),
               lifecycle.deletionQueue());
       lifecycle.start(store);
       if (status != null) {
