@@ -90,7 +90,13 @@ final class AwsKmsBackendFactory implements BackendFactory {
                           .map(arn -> KeyPolicySource.forKnownCaller(arn, knownRoleArn))
                           .orElseGet(
                               () -> KeyPolicySource.forCallerRole(clients.sts(), knownRoleArn)));
-      lifecycle = KeyLifecycle.create(clients.kms(), naming, lifecycleSettings(config), reports);
+      lifecycle =
+          KeyLifecycle.create(
+              clients.kms(),
+              config.tagBasedKeyDiscovery() ? clients.tagging() : null,
+              naming,
+              lifecycleSettings(config),
+              reports);
       if (config.tagBasedKeyDiscovery()) {
         LOG.atInfo().log("Tag-based key discovery enabled");
       }
