@@ -339,8 +339,15 @@ public final class KmsKeyStore {
     }
   }
 
-  /** This server's keys behind its aliases: every alias of the account is listed. */
   private List<KeyEntry> discoverByAlias() {
+    return discoverByAlias(Map.of());
+  }
+
+  /**
+   * This server's keys behind its aliases: every alias of the account is listed. An alias whose key
+   * is in {@code loaded} (by KMS key id, found by its tags) is not read again.
+   */
+  private List<KeyEntry> discoverByAlias(Map<String, KeyEntry> loaded) {
     KeyNaming naming = settings.naming();
     List<AliasListEntry> ours = new ArrayList<>();
     String marker = null;
@@ -361,13 +368,19 @@ public final class KmsKeyStore {
     } catch (KmsCallException e) {
       throw KeyStoreException.fromCall(KeyMessages.FAILED_TO_FETCH_ALIASES, e);
     }
-    return load(ours);
+    return load(ours, loaded);
   }
 
-  private List<KeyEntry> load(List<AliasListEntry> aliases) {
+  private List<KeyEntry> load(List<AliasListEntry> aliases, Map<String, KeyEntry> loaded) {
     List<Callable<Optional<KeyEntry>>> loads = new ArrayList<>();
     for (AliasListEntry alias : aliases) {
-      loads.add(() -> loadOne(alias));
+      KeyEntry known = alias.targetKeyId() == null ? null : loaded.get(alias.targetKeyId());
+      String spireKeyId = settings.naming().spireKeyIdOf(alias.aliasName()).orElseThrow();
+      if (known != null && known.spireKeyId().equals(spireKeyId)) {
+        loads.add(() -> Optional.of(known));
+      } else {
+        loads.add(() -> loadOne(alias));
+      }
     }
     return ParallelLoad.all(settings.startupConcurrency(), loads);
   }

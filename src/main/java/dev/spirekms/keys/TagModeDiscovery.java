@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.kms.KmsClient;
@@ -49,12 +49,23 @@ final class TagModeDiscovery {
     this.deletionQueue = deletionQueue;
   }
 
-  /** This server's keys; {@code byAlias} runs the alias discovery, with its fatal errors. */
-  List<KeyEntry> discover(Supplier<List<KeyEntry>> byAlias) {
+  /**
+   * This server's keys; {@code byAlias} runs the alias discovery, with its fatal errors, given the
+   * keys already loaded by their tags (by KMS key id), which it need not read again.
+   */
+  List<KeyEntry> discover(Function<Map<String, KeyEntry>, List<KeyEntry>> byAlias) {
     List<TaggedKey> found = query();
     List<KeyEntry> tagged = load(found);
-    List<KeyEntry> aliased = byAlias.get();
+    Map<String, KeyEntry> byKeyId = new LinkedHashMap<>();
+    tagged.forEach(entry -> byKeyId.put(keyIdOf(entry.keyArn()), entry));
+    List<KeyEntry> aliased = byAlias.apply(byKeyId);
     return merge(tagged, aliased);
+  }
+
+  /** The key id of a key ARN ({@code arn:aws:kms:<region>:<account>:key/<id>}). */
+  static String keyIdOf(String keyArn) {
+    int slash = keyArn.lastIndexOf('/');
+    return slash < 0 ? keyArn : keyArn.substring(slash + 1);
   }
 
   private List<TaggedKey> query() {

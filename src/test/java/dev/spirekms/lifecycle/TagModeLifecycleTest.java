@@ -1,7 +1,6 @@
 package dev.spirekms.lifecycle;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.spirekms.config.DisposalMode;
@@ -237,19 +236,8 @@ class TagModeLifecycleTest {
   void theOrphanSweepAsksTheTaggingApiForThisServersKeysOnly() {
     TestBed.Server a = bed.tagServer("srv-a", manual().build()).start();
     KeyEntry live = a.generate("x509-CA-A");
-    // CreateKey succeeded, CreateAlias did not: tagged as ours, no alias
-    bed.model.faults().failNext(KmsOperations.CREATE_ALIAS, 1, Fault.internalError());
-    try {
-      a.generate("jwt-signer-A");
-    } catch (RuntimeException expected) {
-      // the key store queues it at once; simulate a lost queue by clearing it
-    }
-    String orphan =
-        bed.model.keys().stream()
-            .filter(k -> !k.arn().equals(live.keyArn()))
-            .findFirst()
-            .orElseThrow()
-            .arn();
+    // CreateKey succeeded, then the process died before CreateAlias: tagged as ours, no alias
+    String orphan = othersKey("srv-a", "jwt-signer-A", secondsAgo(Duration.ZERO));
     bed.createKey("SPIRE_SERVER_KEY/acme_co/untagged");
     bed.advance(Duration.ofHours(49));
     bed.model.clearCalls();
@@ -260,7 +248,10 @@ class TagModeLifecycleTest {
     assertEquals(1, bed.calls(KmsOperations.GET_RESOURCES));
     // only this server's two tagged keys were looked at; the untagged one is not listed
     assertEquals(2, summary.keysChecked());
-    assertFalse(bed.state(orphan) == KeyState.ENABLED && summary.orphans() == 0);
+    assertEquals(1, summary.orphans());
+    bed.advance(Duration.ofMinutes(1));
+    assertEquals(KeyState.PENDING_DELETION, bed.state(orphan));
+    assertEquals(KeyState.ENABLED, bed.state(live.keyArn()));
   }
 
   @Test
@@ -272,6 +263,40 @@ class TagModeLifecycleTest {
     assertEquals(0, bed.calls(KmsOperations.LIST_ALIASES) - aliasCallsOfRefresh());
     assertEquals(0, bed.calls(KmsOperations.LIST_KEYS));
     assertTrue(bed.calls(KmsOperations.GET_RESOURCES) >= 2);
+  }
+
+  /** The figures of the operator docs: the calls of one start and one liveness run, 10 keys. */
+  @Test
+  void tenKeysCostOneListingEachAndOneCallPerKey() {
+    TestBed.Server first = bed.tagServer("srv-a", manual().build()).start();
+    for (int i = 0; i < 10; i++) {
+      first.generate("key-" + i);
+    }
+    first.lifecycle.close();
+    bed.model.clearCalls();
+
+    TestBed.Server again = bed.tagServer("srv-a", manual().build()).start();
+    Map<String, Integer> start = counts();
+    assertEquals(
+        Map.of(
+            KmsOperations.GET_RESOURCES, 1,
+            KmsOperations.LIST_ALIASES, 1,
+            KmsOperations.GET_PUBLIC_KEY, 10),
+        start);
+
+    bed.model.clearCalls();
+    again.liveness();
+    assertEquals(Map.of(KmsOperations.TAG_RESOURCE, 10), counts());
+  }
+
+  private Map<String, Integer> counts() {
+    Map<String, Integer> counts = new java.util.TreeMap<>();
+    for (String op : KmsOperations.ALL) {
+      if (bed.calls(op) > 0) {
+        counts.put(op, bed.calls(op));
+      }
+    }
+    return counts;
   }
 
   private int aliasCallsOfRefresh() {
