@@ -17,6 +17,7 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.resourcegroupstaggingapi.ResourceGroupsTaggingApiClient;
 import software.amazon.awssdk.services.sts.StsClient;
 
 /**
@@ -29,6 +30,7 @@ public final class AwsClients implements AutoCloseable {
   private final RoleChainCredentials chain;
   private final KmsClient kms;
   private final StsClient sts;
+  private final ResourceGroupsTaggingApiClient tagging;
 
   private AwsClients(AwsSettings settings, Clock clock) {
     this.http =
@@ -66,6 +68,16 @@ public final class AwsClients implements AutoCloseable {
     }
     this.kms = kmsBuilder.build();
     this.sts = sts(settings, region, overrides, chain.provider());
+    // no FIPS variant: the tagging API carries no key material, and has FIPS endpoints in few
+    // regions
+    var taggingBuilder =
+        ResourceGroupsTaggingApiClient.builder()
+            .region(region)
+            .httpClient(http)
+            .credentialsProvider(chain.provider())
+            .overrideConfiguration(overrides);
+    settings.taggingEndpoint().ifPresent(taggingBuilder::endpointOverride);
+    this.tagging = taggingBuilder.build();
   }
 
   /** An STS client in the configured region (its regional endpoint), signed with {@code creds}. */
@@ -111,6 +123,11 @@ public final class AwsClients implements AutoCloseable {
 
   public KmsClient kms() {
     return kms;
+  }
+
+  /** The Resource Groups Tagging API, signed as KMS calls are; used in tag mode only. */
+  public ResourceGroupsTaggingApiClient tagging() {
+    return tagging;
   }
 
   /** STS signed with the credentials KMS calls use (the last hop of the role chain, if any). */
@@ -170,6 +187,7 @@ public final class AwsClients implements AutoCloseable {
   public void close() {
     kms.close();
     sts.close();
+    tagging.close();
     chain.close();
     http.close();
     if (source instanceof AutoCloseable closeable) {

@@ -17,6 +17,8 @@ import java.util.Optional;
  * @param fips whether to use the FIPS endpoints of KMS and STS
  * @param roleChain roles to assume in order, the first with the source credentials; may be empty
  * @param sessionName the role session name for every hop
+ * @param taggingEndpoint a Resource Groups Tagging API endpoint to use instead of the regional one
+ *     (VPC, local); without it the SDK reads {@code AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API}
  */
 public record AwsSettings(
     String region,
@@ -26,7 +28,8 @@ public record AwsSettings(
     Optional<URI> stsEndpoint,
     boolean fips,
     List<AssumedRole> roleChain,
-    String sessionName) {
+    String sessionName,
+    Optional<URI> taggingEndpoint) {
 
   /** Whole call, retries included; well under SPIRE's 30 s KeyManager RPC deadline. */
   public static final Duration API_CALL_TIMEOUT = Duration.ofSeconds(20);
@@ -53,6 +56,29 @@ public record AwsSettings(
     Objects.requireNonNull(stsEndpoint, "stsEndpoint");
     roleChain = List.copyOf(roleChain);
     Objects.requireNonNull(sessionName, "sessionName");
+    Objects.requireNonNull(taggingEndpoint, "taggingEndpoint");
+  }
+
+  /** Settings with the default tagging endpoint. */
+  public AwsSettings(
+      String region,
+      Optional<URI> kmsEndpoint,
+      Optional<StaticCredentials> staticCredentials,
+      String userAgent,
+      Optional<URI> stsEndpoint,
+      boolean fips,
+      List<AssumedRole> roleChain,
+      String sessionName) {
+    this(
+        region,
+        kmsEndpoint,
+        staticCredentials,
+        userAgent,
+        stsEndpoint,
+        fips,
+        roleChain,
+        sessionName,
+        Optional.empty());
   }
 
   /** Settings with no role chain, default STS endpoint and no FIPS. */

@@ -90,11 +90,22 @@ final class AwsKmsBackendFactory implements BackendFactory {
                           .map(arn -> KeyPolicySource.forKnownCaller(arn, knownRoleArn))
                           .orElseGet(
                               () -> KeyPolicySource.forCallerRole(clients.sts(), knownRoleArn)));
-      lifecycle = KeyLifecycle.create(clients.kms(), naming, lifecycleSettings(config), reports);
+      lifecycle =
+          KeyLifecycle.create(
+              clients.kms(),
+              config.tagBasedKeyDiscovery() ? clients.tagging() : null,
+              naming,
+              lifecycleSettings(config),
+              reports);
+      if (config.tagBasedKeyDiscovery()) {
+        LOG.atInfo().log("Tag-based key discovery enabled");
+      }
       KmsKeyStore store =
           KmsKeyStore.open(
               clients.kms(),
-              new KeyStoreSettings(naming, policy, config.keyTags(), config.startupConcurrency()),
+              clients.tagging(),
+              new KeyStoreSettings(naming, policy, config.keyTags(), config.startupConcurrency())
+                  .withTagBasedDiscovery(config.tagBasedKeyDiscovery()),
               lifecycle.deletionQueue());
       lifecycle.start(store);
       if (status != null) {
@@ -165,7 +176,8 @@ final class AwsKmsBackendFactory implements BackendFactory {
         config.stsEndpoint(),
         config.useFipsEndpoint(),
         roles,
-        config.roleChain().sessionName(serverId));
+        config.roleChain().sessionName(serverId),
+        config.taggingEndpoint());
   }
 
   /**

@@ -51,9 +51,7 @@ final class ConfigChecks {
     errors.addAll(KeyTagRules.problems(b.keyTags));
     URI endpointUri = endpoint("endpoint", "KMS", b.endpoint);
     checkRanges();
-    if (b.tagBasedKeyDiscovery) {
-      errors.add(ConfigMessages.TAG_BASED_DISCOVERY_UNSUPPORTED);
-    }
+    URI taggingUri = endpoint("tagging_endpoint", "Resource Groups Tagging API", b.taggingEndpoint);
     RoleChain roleChain =
         RoleChainRules.check(
             new RoleChainRules.Settings(
@@ -97,7 +95,9 @@ final class ConfigChecks {
               roleChain,
               stsUri,
               b.useFipsEndpoint,
-              statusPath);
+              statusPath,
+              b.tagBasedKeyDiscovery,
+              taggingUri);
       // Only for a configuration that is otherwise valid: the notes of a broken one stay its
       // errors.
       if (journalPath == null && source instanceof ServerIdSource.FromValue) {

@@ -45,6 +45,7 @@ public final class ConfigLoader {
   static final String STS_ENDPOINT = "sts_endpoint";
   static final String USE_FIPS_ENDPOINT = "use_fips_endpoint";
   static final String STATUS_FILE = "status_file";
+  static final String TAGGING_ENDPOINT = "tagging_endpoint";
 
   /**
    * Every key the loader reads; docs/configuration.md has a row for each (ConfigurationTableTest).
@@ -72,7 +73,8 @@ public final class ConfigLoader {
           ASSUME_ROLE_DURATION,
           STS_ENDPOINT,
           USE_FIPS_ENDPOINT,
-          STATUS_FILE);
+          STATUS_FILE,
+          TAGGING_ENDPOINT);
 
   private static final String REDACTED = "[redacted]";
   // Shorter values are not searched for in messages: they would blot out ordinary words.
@@ -166,6 +168,7 @@ public final class ConfigLoader {
       case STS_ENDPOINT -> string(key, value).ifPresent(builder::stsEndpoint);
       case USE_FIPS_ENDPOINT -> bool(key, value).ifPresent(builder::useFipsEndpoint);
       case STATUS_FILE -> string(key, value).ifPresent(builder::statusFile);
+      case TAGGING_ENDPOINT -> string(key, value).ifPresent(builder::taggingEndpoint);
       case KEY_METADATA_FILE -> warnings.add(ConfigMessages.KEY_METADATA_FILE_REMOVED);
       default -> warnings.add(String.format(ConfigMessages.UNKNOWN_KEY, GoQuote.quote(key)));
     }

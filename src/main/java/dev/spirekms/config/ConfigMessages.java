@@ -84,9 +84,6 @@ public final class ConfigMessages {
       "status_file must not be the key_identifier_file";
   public static final String STATUS_FILE_IS_JOURNAL =
       "status_file must not be the deletion_journal_file";
-  public static final String TAG_BASED_DISCOVERY_UNSUPPORTED =
-      "enable_tag_based_key_discovery is not supported by this plugin; keys are discovered"
-          + " through their aliases";
   public static final String ALIAS_TOO_LONG_FILE =
       "trust domain is too long for KMS alias names (the server id from key_identifier_file takes"
           + " 36 characters): the alias prefix alias/SPIRE_SERVER/<trust domain>/<server id>/ takes"

@@ -55,6 +55,11 @@ final class ConfigSummary {
     }
     // Shown only when set, like deletion_journal_file.
     c.statusFile().ifPresent(f -> s.put("status_file", f.toString()));
+    // Shown only in tag mode or when an endpoint is set, like the role settings.
+    if (c.tagBasedKeyDiscovery() || c.taggingEndpoint().isPresent()) {
+      s.put("enable_tag_based_key_discovery", Boolean.toString(c.tagBasedKeyDiscovery()));
+      s.put("tagging_endpoint", c.taggingEndpoint().map(Object::toString).orElse("default"));
+    }
     return Collections.unmodifiableMap(s);
   }
 }

@@ -51,6 +51,8 @@ public final class PluginConfig {
   private final URI stsEndpoint;
   private final boolean useFipsEndpoint;
   private final Path statusFile;
+  private final boolean tagBasedKeyDiscovery;
+  private final URI taggingEndpoint;
 
   PluginConfig(
       String trustDomain,
@@ -68,7 +70,9 @@ public final class PluginConfig {
       RoleChain roleChain,
       URI stsEndpoint,
       boolean useFipsEndpoint,
-      Path statusFile) {
+      Path statusFile,
+      boolean tagBasedKeyDiscovery,
+      URI taggingEndpoint) {
     this.trustDomain = trustDomain;
     this.region = region;
     this.staticCredentials = staticCredentials;
@@ -85,6 +89,8 @@ public final class PluginConfig {
     this.stsEndpoint = stsEndpoint;
     this.useFipsEndpoint = useFipsEndpoint;
     this.statusFile = statusFile;
+    this.tagBasedKeyDiscovery = tagBasedKeyDiscovery;
+    this.taggingEndpoint = taggingEndpoint;
   }
 
   public static Builder builder() {
@@ -108,7 +114,9 @@ public final class PluginConfig {
             .disposalMode(disposalMode)
             .stsEndpoint(stsEndpoint == null ? null : stsEndpoint.toString())
             .useFipsEndpoint(useFipsEndpoint)
-            .statusFile(statusFile == null ? null : statusFile.toString());
+            .statusFile(statusFile == null ? null : statusFile.toString())
+            .tagBasedKeyDiscovery(tagBasedKeyDiscovery)
+            .taggingEndpoint(taggingEndpoint == null ? null : taggingEndpoint.toString());
     RoleChainRules.copyTo(roleChain, b);
     if (staticCredentials != null) {
       b.accessKeyId(staticCredentials.accessKeyId());
@@ -231,6 +239,19 @@ public final class PluginConfig {
     return Optional.ofNullable(stsEndpoint);
   }
 
+  /**
+   * {@code enable_tag_based_key_discovery}: find keys through the Resource Groups Tagging API and
+   * keep them alive with the {@code spire-last-update} tag, as upstream aws_kms in tag mode.
+   */
+  public boolean tagBasedKeyDiscovery() {
+    return tagBasedKeyDiscovery;
+  }
+
+  /** A Resource Groups Tagging API endpoint to use instead of the region's default. */
+  public Optional<URI> taggingEndpoint() {
+    return Optional.ofNullable(taggingEndpoint);
+  }
+
   /** Whether to use the region's FIPS endpoints of KMS and STS. */
   public boolean useFipsEndpoint() {
     return useFipsEndpoint;
@@ -279,7 +300,9 @@ public final class PluginConfig {
         && roleChain.equals(other.roleChain)
         && Objects.equals(stsEndpoint, other.stsEndpoint)
         && useFipsEndpoint == other.useFipsEndpoint
-        && Objects.equals(statusFile, other.statusFile);
+        && Objects.equals(statusFile, other.statusFile)
+        && tagBasedKeyDiscovery == other.tagBasedKeyDiscovery
+        && Objects.equals(taggingEndpoint, other.taggingEndpoint);
   }
 
   @Override
@@ -300,7 +323,9 @@ public final class PluginConfig {
         roleChain,
         stsEndpoint,
         useFipsEndpoint,
-        statusFile);
+        statusFile,
+        tagBasedKeyDiscovery,
+        taggingEndpoint);
   }
 
   /**
@@ -325,6 +350,7 @@ public final class PluginConfig {
     Duration staleAliasThreshold = DEFAULT_STALE_ALIAS_THRESHOLD;
     DisposalMode disposalMode = DEFAULT_DISPOSAL_MODE;
     boolean tagBasedKeyDiscovery;
+    String taggingEndpoint;
     StringOrList assumeRoleArns = StringOrList.NONE;
     StringOrList assumeRoleExternalIds = StringOrList.NONE;
     String assumeRoleSessionName;
@@ -413,9 +439,17 @@ public final class PluginConfig {
       return this;
     }
 
-    /** Upstream's {@code enable_tag_based_key_discovery}; only {@code false} is supported. */
+    /** Upstream's {@code enable_tag_based_key_discovery}. */
     public Builder tagBasedKeyDiscovery(boolean enabled) {
       this.tagBasedKeyDiscovery = enabled;
+      return this;
+    }
+
+    /**
+     * {@code tagging_endpoint}: the Resource Groups Tagging API endpoint; empty for the default.
+     */
+    public Builder taggingEndpoint(String endpoint) {
+      this.taggingEndpoint = emptyToNull(endpoint);
       return this;
     }
 

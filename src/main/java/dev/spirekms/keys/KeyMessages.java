@@ -45,6 +45,19 @@ public final class KeyMessages {
       "failed to fetch aliases: failed to get public key";
   public static final String LOAD_DESCRIBE_KEY = "failed to fetch aliases: failed to describe key";
 
+  // upstream aws_kms in tag mode (spire-plugin-facts §6.6): byte-identical
+  public static final String FAILED_TO_FETCH_BY_TAGS = "failed to fetch keys by tags";
+  public static final String TAG_DISCOVERY_DENIED =
+      "tag-based key discovery requires the \"tag:GetResources\" permission in an identity-based"
+          + " IAM policy (it cannot be granted through the KMS key policy); grant the permission or"
+          + " disable enable_tag_based_key_discovery";
+  public static final String FETCH_ENTRIES_GET_PUBLIC_KEY =
+      "failed to fetch key entries: failed to get public key";
+  public static final String FETCH_ENTRIES_MALFORMED_PUBLIC_KEY =
+      "failed to fetch key entries: malformed get public key response";
+  public static final String FETCH_ENTRIES_UNSUPPORTED_KEY_SPEC =
+      "failed to fetch key entries: unsupported key spec: %s, key: \"%s\"";
+
   // errors of this plugin
   public static final String KEY_ID_TOO_LONG =
       "key id \"%s\" is too long: its KMS alias would have %d characters, and KMS allows %d";
@@ -69,6 +82,19 @@ public final class KeyMessages {
   public static final String DEFAULT_POLICY_WITHOUT_ROLE =
       "The server does not run as an IAM role, so new keys get KMS's default key policy; assign an"
           + " IAM role to this server or set key_policy_file";
+
+  // Warn log lines of tag mode; the first three are upstream aws_kms's
+  public static final String TAGGED_KEY_WITHOUT_KEY_ID = "Could not get SPIRE key ID from tags";
+  public static final String TAGGED_KEY_UNUSABLE = "Skipping disabled SPIRE key found via tags";
+  public static final String MIGRATION_FAILED =
+      "Failed to apply SPIRE tags to legacy key during migration to tag-based discovery; key will"
+          + " still be available";
+  public static final String DUPLICATE_ACTIVE_KEY =
+      "Two keys are tagged active for one SPIRE key id; keeping the one its alias points at and"
+          + " deleting the other";
+  public static final String AMBIGUOUS_ACTIVE_KEYS =
+      "Several keys are tagged active for one SPIRE key id and its alias points at none of them;"
+          + " using the first and deleting none";
 
   // reasons of DEFAULT_POLICY_WITHOUT_ROLE; the last two are upstream aws_kms's
   public static final String NOT_AN_ARN = "not an ARN: \"%s\"";

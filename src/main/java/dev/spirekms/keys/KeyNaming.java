@@ -18,11 +18,13 @@ import java.util.Optional;
 public final class KeyNaming {
   static final String DESCRIPTION_ROOT = "SPIRE_SERVER_KEY/";
 
+  private final String trustDomain;
   private final String sanitizedTrustDomain;
   private final String serverId;
 
   public KeyNaming(String trustDomain, String serverId) {
-    this.sanitizedTrustDomain = sanitize(Objects.requireNonNull(trustDomain, "trustDomain"));
+    this.trustDomain = Objects.requireNonNull(trustDomain, "trustDomain");
+    this.sanitizedTrustDomain = sanitize(trustDomain);
     this.serverId = Objects.requireNonNull(serverId, "serverId");
   }
 
@@ -43,6 +45,11 @@ public final class KeyNaming {
 
   public String serverId() {
     return serverId;
+  }
+
+  /** The trust domain as SPIRE names it; upstream's {@code spire-server-td} tag holds it so. */
+  public String trustDomain() {
+    return trustDomain;
   }
 
   public String sanitizedTrustDomain() {

@@ -13,7 +13,10 @@ public final class KeyStoreException extends RuntimeException {
     INVALID_REQUEST,
     /** No key under that id. */
     KEY_NOT_FOUND,
-    /** The key or the plugin is in a state that rules the operation out (disabled key, not configured). */
+    /**
+     * The key or the plugin is in a state that rules the operation out (disabled key, not
+     * configured).
+     */
     PRECONDITION,
     /** KMS throttled, failed with a 5xx, or timed out; trying again later may work. */
     UNAVAILABLE,

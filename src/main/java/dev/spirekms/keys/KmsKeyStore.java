@@ -11,11 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -32,6 +29,7 @@ import software.amazon.awssdk.services.kms.model.ListAliasesResponse;
 import software.amazon.awssdk.services.kms.model.MessageType;
 import software.amazon.awssdk.services.kms.model.SigningAlgorithmSpec;
 import software.amazon.awssdk.services.kms.model.Tag;
+import software.amazon.awssdk.services.resourcegroupstaggingapi.ResourceGroupsTaggingApiClient;
 
 /**
  * This server's SPIRE keys in KMS: found through their aliases at start-up, created and rotated on
@@ -45,24 +43,58 @@ public final class KmsKeyStore {
   private static final int LIST_ALIASES_PAGE = 100;
 
   private final KmsClient kms;
+  private final ResourceGroupsTaggingApiClient tagging;
   private final KeyStoreSettings settings;
   private final DeletionQueue deletionQueue;
   private final Map<String, KeyEntry> entries = new ConcurrentHashMap<>();
   private final Set<String> unusableAliases = ConcurrentHashMap.newKeySet();
   private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
-  private KmsKeyStore(KmsClient kms, KeyStoreSettings settings, DeletionQueue deletionQueue) {
+  private KmsKeyStore(
+      KmsClient kms,
+      ResourceGroupsTaggingApiClient tagging,
+      KeyStoreSettings settings,
+      DeletionQueue deletionQueue) {
     this.kms = kms;
+    this.tagging = tagging;
     this.settings = settings;
     this.deletionQueue = deletionQueue;
   }
 
-  /** Finds this server's keys in KMS and loads their public keys. */
+  /** Finds this server's keys in KMS through their aliases and loads their public keys. */
   public static KmsKeyStore open(
       KmsClient kms, KeyStoreSettings settings, DeletionQueue deletionQueue) {
-    KmsKeyStore store = new KmsKeyStore(kms, settings, deletionQueue);
+    if (settings.tagBasedDiscovery()) {
+      throw new IllegalArgumentException("tag-based discovery needs the tagging API client");
+    }
+    KmsKeyStore store = new KmsKeyStore(kms, null, settings, deletionQueue);
     store.discover();
     return store;
+  }
+
+  /**
+   * Finds this server's keys in KMS and loads their public keys: in tag mode ({@link
+   * KeyStoreSettings#tagBasedDiscovery()}) by their SPIRE tags and then by their aliases, as
+   * upstream aws_kms does; otherwise by their aliases alone, and {@code tagging} is not used.
+   */
+  public static KmsKeyStore open(
+      KmsClient kms,
+      ResourceGroupsTaggingApiClient tagging,
+      KeyStoreSettings settings,
+      DeletionQueue deletionQueue) {
+    KmsKeyStore store =
+        new KmsKeyStore(
+            kms,
+            settings.tagBasedDiscovery() ? java.util.Objects.requireNonNull(tagging) : null,
+            settings,
+            deletionQueue);
+    store.discover();
+    return store;
+  }
+
+  /** Whether keys are found and kept alive by their SPIRE tags. */
+  public boolean tagBased() {
+    return tagging != null;
   }
 
   public KeyNaming naming() {
@@ -198,7 +230,13 @@ public final class KmsKeyStore {
 
   private String createKey(String spireKeyId, SpireKeyType type, Optional<String> policy) {
     List<Tag> tags = new ArrayList<>();
-    settings.tags().forEach((k, v) -> tags.add(Tag.builder().tagKey(k).tagValue(v).build()));
+    if (tagging != null) {
+      tags.addAll(
+          SpireTags.forNewKey(
+              settings.naming(), settings.tags(), spireKeyId, settings.clock().instant()));
+    } else {
+      settings.tags().forEach((k, v) -> tags.add(Tag.builder().tagKey(k).tagValue(v).build()));
+    }
     try {
       CreateKeyResponse created =
           AwsCalls.call(
@@ -290,6 +328,30 @@ public final class KmsKeyStore {
   }
 
   private void discover() {
+    List<KeyEntry> found =
+        tagging == null
+            ? discoverByAlias()
+            : new TagModeDiscovery(kms, tagging, settings, deletionQueue)
+                .discover(this::discoverByAlias);
+    for (KeyEntry entry : found) {
+      entries.put(entry.spireKeyId(), entry);
+      LOG.atDebug()
+          .addKeyValue("spire_key_id", entry.spireKeyId())
+          .addKeyValue("key_arn", entry.keyArn())
+          .addKeyValue("alias_name", entry.aliasName())
+          .log("Key loaded");
+    }
+  }
+
+  private List<KeyEntry> discoverByAlias() {
+    return discoverByAlias(Map.of());
+  }
+
+  /**
+   * This server's keys behind its aliases: every alias of the account is listed. An alias whose key
+   * is in {@code loaded} (by KMS key id, found by its tags) is not read again.
+   */
+  private List<KeyEntry> discoverByAlias(Map<String, KeyEntry> loaded) {
     KeyNaming naming = settings.naming();
     List<AliasListEntry> ours = new ArrayList<>();
     String marker = null;
@@ -310,50 +372,21 @@ public final class KmsKeyStore {
     } catch (KmsCallException e) {
       throw KeyStoreException.fromCall(KeyMessages.FAILED_TO_FETCH_ALIASES, e);
     }
-    for (KeyEntry entry : load(ours)) {
-      entries.put(entry.spireKeyId(), entry);
-      LOG.atDebug()
-          .addKeyValue("spire_key_id", entry.spireKeyId())
-          .addKeyValue("key_arn", entry.keyArn())
-          .addKeyValue("alias_name", entry.aliasName())
-          .log("Key loaded");
-    }
+    return load(ours, loaded);
   }
 
-  private List<KeyEntry> load(List<AliasListEntry> aliases) {
-    if (aliases.isEmpty()) {
-      return List.of();
+  private List<KeyEntry> load(List<AliasListEntry> aliases, Map<String, KeyEntry> loaded) {
+    List<Callable<Optional<KeyEntry>>> loads = new ArrayList<>();
+    for (AliasListEntry alias : aliases) {
+      KeyEntry known = alias.targetKeyId() == null ? null : loaded.get(alias.targetKeyId());
+      String spireKeyId = settings.naming().spireKeyIdOf(alias.aliasName()).orElseThrow();
+      if (known != null && known.spireKeyId().equals(spireKeyId)) {
+        loads.add(() -> Optional.of(known));
+      } else {
+        loads.add(() -> loadOne(alias));
+      }
     }
-    int threads = Math.min(settings.startupConcurrency(), aliases.size());
-    ExecutorService pool = Executors.newFixedThreadPool(threads, KmsKeyStore::loaderThread);
-    try {
-      List<Future<Optional<KeyEntry>>> futures = new ArrayList<>();
-      for (AliasListEntry alias : aliases) {
-        futures.add(pool.submit(() -> loadOne(alias)));
-      }
-      List<KeyEntry> loaded = new ArrayList<>();
-      for (Future<Optional<KeyEntry>> future : futures) {
-        future.get().ifPresent(loaded::add);
-      }
-      return loaded;
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof KeyStoreException k) {
-        throw k;
-      }
-      throw new KeyStoreException(
-          Kind.INTERNAL, String.format(KeyMessages.LOAD_FAILED, e.getCause()), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new KeyStoreException(Kind.UNAVAILABLE, KeyMessages.LOAD_INTERRUPTED, e);
-    } finally {
-      pool.shutdownNow();
-    }
-  }
-
-  private static Thread loaderThread(Runnable r) {
-    Thread t = new Thread(r, "kms-key-loader");
-    t.setDaemon(true);
-    return t;
+    return ParallelLoad.all(settings.startupConcurrency(), loads);
   }
 
   private Optional<KeyEntry> loadOne(AliasListEntry alias) {

@@ -139,6 +139,10 @@ final class DeletionAttempts {
         .addKeyValue("pending_window_days", settings.pendingWindowDays())
         .addKeyValue("deletion_date", String.valueOf(response.deletionDate()))
         .log("Key scheduled for deletion");
+    if (kms.tagBased()) {
+      // upstream tag mode: inactive only once the deletion is scheduled
+      InactiveMark.apply(kms, arn, log);
+    }
     return Outcome.DONE;
   }
 

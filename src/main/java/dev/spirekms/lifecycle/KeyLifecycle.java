@@ -12,6 +12,7 @@ import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.resourcegroupstaggingapi.ResourceGroupsTaggingApiClient;
 
 /**
  * The background work around one {@link KmsKeyStore}: the deletion queue, the alias refresh (every
@@ -41,6 +42,8 @@ public final class KeyLifecycle implements AutoCloseable {
   private AliasRefresher refresher;
   private StaleAliasDisposer disposer;
   private OrphanKeySweeper sweeper;
+  private LivenessRefresher liveness;
+  private StaleTaggedKeyDisposer staleKeys;
   private boolean closed;
 
   /**
@@ -62,7 +65,32 @@ public final class KeyLifecycle implements AutoCloseable {
       Clock clock,
       TaskScheduler scheduler,
       Logger log) {
-    this.kms = new LifecycleKms(Objects.requireNonNull(kms, "kms"), stop);
+    this(kms, null, naming, settings, clock, scheduler, log);
+  }
+
+  /**
+   * @param tagging the Resource Groups Tagging API for tag mode; null for alias mode
+   * @param scheduler runs every task of this lifecycle; shut down by {@link #close()}
+   */
+  public KeyLifecycle(
+      KmsClient kms,
+      ResourceGroupsTaggingApiClient tagging,
+      KeyNaming naming,
+      LifecycleSettings settings,
+      Clock clock,
+      TaskScheduler scheduler) {
+    this(kms, tagging, naming, settings, clock, scheduler, LOG);
+  }
+
+  KeyLifecycle(
+      KmsClient kms,
+      ResourceGroupsTaggingApiClient tagging,
+      KeyNaming naming,
+      LifecycleSettings settings,
+      Clock clock,
+      TaskScheduler scheduler,
+      Logger log) {
+    this.kms = new LifecycleKms(Objects.requireNonNull(kms, "kms"), tagging, stop);
     this.naming = Objects.requireNonNull(naming, "naming");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -84,6 +112,28 @@ public final class KeyLifecycle implements AutoCloseable {
   public static KeyLifecycle create(
       KmsClient kms, KeyNaming naming, LifecycleSettings settings, LifecycleReports reports) {
     KeyLifecycle lifecycle = create(kms, naming, settings);
+    lifecycle.reportTo(reports);
+    return lifecycle;
+  }
+
+  /**
+   * A tag-mode lifecycle (with {@code tagging}; alias mode without) on the system clock and a
+   * scheduler thread of its own, telling {@code reports} how each background run ends.
+   */
+  public static KeyLifecycle create(
+      KmsClient kms,
+      ResourceGroupsTaggingApiClient tagging,
+      KeyNaming naming,
+      LifecycleSettings settings,
+      LifecycleReports reports) {
+    KeyLifecycle lifecycle =
+        new KeyLifecycle(
+            kms,
+            tagging,
+            naming,
+            settings,
+            Clock.systemUTC(),
+            ExecutorTaskScheduler.create(THREAD_NAME));
     lifecycle.reportTo(reports);
     return lifecycle;
   }
@@ -138,15 +188,36 @@ public final class KeyLifecycle implements AutoCloseable {
     refresher.task().reportTo(LifecycleReports.ALIAS_REFRESH, reports, clock);
     disposer.task().reportTo(LifecycleReports.STALE_ALIAS_DISPOSAL, reports, clock);
     sweeper.task().reportTo(LifecycleReports.ORPHAN_KEY_SWEEP, reports, clock);
+    if (kms.tagBased() != store.tagBased()) {
+      throw new IllegalArgumentException(
+          "key store and lifecycle disagree on tag-based discovery: store "
+              + store.tagBased()
+              + ", lifecycle "
+              + kms.tagBased());
+    }
     queue.start(inUse);
+    // kept in tag mode too, as upstream: alias-mode servers of the trust domain judge this
+    // server's liveness by its aliases, and a switch back to alias mode finds them fresh
     refresher.task().every(settings.refreshInterval());
     // Cleanup runs soon after every start, not one full interval later: a server that restarts
     // more often than the interval would otherwise never clean up. The orphan sweep's minimum
     // age still keeps it away from keys another replica is creating.
-    disposer.task().every(firstRun(), settings.disposeInterval());
+    if (kms.tagBased()) {
+      liveness = new LivenessRefresher(store, kms.forTask(), settings, clock, scheduler, stop, log);
+      staleKeys = new StaleTaggedKeyDisposer(scope, kms.forTask());
+      liveness.task().reportTo(LifecycleReports.LIVENESS_REFRESH, reports, clock);
+      staleKeys.task().reportTo(LifecycleReports.STALE_KEY_DISPOSAL, reports, clock);
+      // upstream tag mode: liveness every 6 h, other servers' stale keys every 48 h, and no
+      // listing of every alias of the account
+      liveness.task().every(settings.refreshInterval());
+      staleKeys.task().every(firstRun(), settings.sweepInterval());
+    } else {
+      disposer.task().every(firstRun(), settings.disposeInterval());
+    }
     sweeper.task().every(firstRun(), settings.sweepInterval());
     log.atInfo()
         .addKeyValue("server_id", naming.serverId())
+        .addKeyValue("key_discovery", kms.tagBased() ? "tags" : "aliases")
         .addKeyValue("disposal_mode", settings.mode().configValue())
         .addKeyValue("pending_window_days", settings.pendingWindowDays())
         .addKeyValue("stale_alias_threshold", Ages.format(settings.staleAliasThreshold()))
@@ -173,6 +244,8 @@ public final class KeyLifecycle implements AutoCloseable {
     AliasRefresher r;
     StaleAliasDisposer d;
     OrphanKeySweeper s;
+    LivenessRefresher l;
+    StaleTaggedKeyDisposer k;
     synchronized (this) {
       if (closed) {
         return;
@@ -182,11 +255,17 @@ public final class KeyLifecycle implements AutoCloseable {
       r = refresher;
       d = disposer;
       s = sweeper;
+      l = liveness;
+      k = staleKeys;
     }
     if (r != null) {
       r.task().cancel();
       d.task().cancel();
       s.task().cancel();
+    }
+    if (l != null) {
+      l.task().cancel();
+      k.task().cancel();
     }
     queue.close();
     scheduler.shutdown();
@@ -221,5 +300,13 @@ public final class KeyLifecycle implements AutoCloseable {
 
   synchronized OrphanKeySweeper sweeper() {
     return sweeper;
+  }
+
+  synchronized LivenessRefresher liveness() {
+    return liveness;
+  }
+
+  synchronized StaleTaggedKeyDisposer staleKeys() {
+    return staleKeys;
   }
 }

@@ -2,6 +2,7 @@ package dev.spirekms.lifecycle;
 
 import dev.spirekms.aws.AwsCalls;
 import dev.spirekms.aws.KmsCallException;
+import dev.spirekms.keys.TaggedKeys;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -11,6 +12,9 @@ import software.amazon.awssdk.services.kms.model.KeyMetadata;
 import software.amazon.awssdk.services.kms.model.ListAliasesResponse;
 import software.amazon.awssdk.services.kms.model.ListKeysResponse;
 import software.amazon.awssdk.services.kms.model.ScheduleKeyDeletionResponse;
+import software.amazon.awssdk.services.kms.model.Tag;
+import software.amazon.awssdk.services.resourcegroupstaggingapi.ResourceGroupsTaggingApiClient;
+import software.amazon.awssdk.services.resourcegroupstaggingapi.model.TagFilter;
 
 /**
  * The KMS calls the lifecycle makes. Each one checks the stop switch first, so no call starts once
@@ -23,19 +27,45 @@ final class LifecycleKms {
   static final int KEY_PAGE = 1000;
 
   private final KmsClient kms;
+  private final ResourceGroupsTaggingApiClient tagging;
   private final StopSwitch stop;
   private final AtomicLong calls = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
   private volatile String lastFailure;
 
   LifecycleKms(KmsClient kms, StopSwitch stop) {
+    this(kms, null, stop);
+  }
+
+  /**
+   * @param tagging the Resource Groups Tagging API in tag mode; null in alias mode
+   */
+  LifecycleKms(KmsClient kms, ResourceGroupsTaggingApiClient tagging, StopSwitch stop) {
     this.kms = kms;
+    this.tagging = tagging;
     this.stop = stop;
   }
 
-  /** A second view of the same client, with a call count of its own. */
+  /** A second view of the same clients, with a call count of its own. */
   LifecycleKms forTask() {
-    return new LifecycleKms(kms, stop);
+    return new LifecycleKms(kms, tagging, stop);
+  }
+
+  /** Whether keys carry upstream's SPIRE tags and are found through the tagging API. */
+  boolean tagBased() {
+    return tagging != null;
+  }
+
+  /** Every KMS key whose tags match all filters; each page is a call. */
+  List<TaggedKeys.TaggedKey> taggedKeys(List<TagFilter> filters) {
+    if (tagging == null) {
+      throw new IllegalStateException("not in tag mode");
+    }
+    return call(TaggedKeys.ACTION, () -> TaggedKeys.list(tagging, filters, stop::stopped));
+  }
+
+  void tagResource(String keyArn, List<Tag> tags) {
+    call("kms:TagResource", () -> kms.tagResource(b -> b.keyId(keyArn).tags(tags)));
   }
 
   long calls() {

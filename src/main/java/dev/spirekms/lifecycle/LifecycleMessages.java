@@ -112,4 +112,14 @@ public final class LifecycleMessages {
           + " leaves it to the orphan key sweep";
   public static final String JOURNAL_REMOVE_FAILED =
       "Failed to remove a key from the deletion journal; it is checked again at the next start";
+
+  // tag mode (upstream aws_kms's enable_tag_based_key_discovery)
+  public static final String LIVENESS_FAILED =
+      "Failed to refresh the spire-last-update tag of a key; other servers in tag mode delete a key"
+          + " left unrefreshed for stale_alias_threshold";
+  public static final String TAGGED_KEY_LISTING_FAILED =
+      "Failed to list keys through the tagging API; the task runs again at its next interval";
+  public static final String STALE_KEY_NOT_SCHEDULED =
+      "Failed to schedule key for deletion; it stays active and is tried again at the next run";
+  public static final String NOT_MARKED_INACTIVE = "Failed to mark key as inactive";
 }

@@ -18,6 +18,12 @@ public interface LifecycleReports {
   /** The orphan key sweep's name in reports. */
   String ORPHAN_KEY_SWEEP = "orphan_key_sweep";
 
+  /** The tag-mode liveness refresh's name in reports. */
+  String LIVENESS_REFRESH = "liveness_refresh";
+
+  /** The tag-mode disposal of other servers' stale keys, by name in reports. */
+  String STALE_KEY_DISPOSAL = "stale_key_disposal";
+
   /** The deletion queue's name in reports. */
   String DELETION_QUEUE = "deletion_queue";
 

@@ -2,6 +2,8 @@ package dev.spirekms.lifecycle;
 
 import dev.spirekms.aws.KmsCallException;
 import dev.spirekms.config.DisposalMode;
+import dev.spirekms.keys.SpireTags;
+import dev.spirekms.keys.TaggedKeys;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,7 +22,8 @@ import software.amazon.awssdk.services.kms.model.ListKeysResponse;
  * key id after it, it is enabled, it was created at least 48 hours ago (upstream aws_kms), no alias
  * at all points to it, and this server does not use it. KMS cannot filter keys by description, so
  * every key of the account and region is described once per sweep: the sweep is paced so that it
- * never bursts through the account's KMS quotas (spire#6269).
+ * never bursts through the account's KMS quotas (spire#6269). In tag mode the tagging API lists
+ * this server's keys by their SPIRE tags instead, and only those are described.
  */
 final class OrphanKeySweeper {
   private static final Duration QUEUE_FULL_WAIT = Duration.ofSeconds(5);
@@ -105,6 +108,9 @@ final class OrphanKeySweeper {
     }
 
     private PacedTask.Next listPage() {
+      if (kms.tagBased()) {
+        return listTagged();
+      }
       ListKeysResponse response;
       try {
         response = kms.listKeys(marker);
@@ -123,6 +129,28 @@ final class OrphanKeySweeper {
       next = 0;
       marker = Boolean.TRUE.equals(response.truncated()) ? response.nextMarker() : null;
       lastPage = marker == null;
+      return PacedTask.Next.MORE;
+    }
+
+    /** Tag mode: this server's keys by their SPIRE tags, not every key of the account. */
+    private PacedTask.Next listTagged() {
+      List<TaggedKeys.TaggedKey> tagged;
+      try {
+        tagged = kms.taggedKeys(SpireTags.serverFilters(scope.naming()));
+      } catch (KmsCallException e) {
+        scope
+            .log()
+            .atWarn()
+            .addKeyValue("reason", e.getMessage())
+            .log(LifecycleMessages.TAGGED_KEY_LISTING_FAILED);
+        failed++;
+        finish();
+        return PacedTask.Next.DONE;
+      }
+      page.clear();
+      tagged.forEach(k -> page.add(KeyListEntry.builder().keyArn(k.keyArn()).build()));
+      next = 0;
+      lastPage = true;
       return PacedTask.Next.MORE;
     }
 

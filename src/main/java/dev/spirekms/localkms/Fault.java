@@ -27,7 +27,10 @@ public interface Fault {
         KmsErrors.of(
             KmsErrors.ACCESS_DENIED,
             400,
-            "User is not authorized to perform: kms:" + operation + " because no policy allows it");
+            "User is not authorized to perform: "
+                + (KmsOperations.GET_RESOURCES.equals(operation) ? "tag:" : "kms:")
+                + operation
+                + " because no policy allows it");
   }
 
   /** A KMS internal error: {@code KmsInternalException}, status 500. */

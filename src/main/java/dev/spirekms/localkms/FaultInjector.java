@@ -3,7 +3,7 @@ package dev.spirekms.localkms;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
-import software.amazon.awssdk.services.kms.model.KmsRequest;
+import software.amazon.awssdk.awscore.AwsRequest;
 
 /**
  * The fault rules of one {@link KmsModel}. Rules are tried in the order they were added; the first
@@ -31,13 +31,13 @@ public final class FaultInjector {
   }
 
   /** Fails the next {@code times} calls of {@code operation} whose request matches. */
-  public <R extends KmsRequest> FaultRule failNextWhen(
+  public <R extends AwsRequest> FaultRule failNextWhen(
       String operation, int times, Class<R> type, Predicate<? super R> when, Fault fault) {
     return add(FaultRule.on(operation).times(times).when(type, when).failWith(fault));
   }
 
   /** Fails every call of {@code operation} whose request matches, until cleared. */
-  public <R extends KmsRequest> FaultRule failAlwaysWhen(
+  public <R extends AwsRequest> FaultRule failAlwaysWhen(
       String operation, Class<R> type, Predicate<? super R> when, Fault fault) {
     return add(FaultRule.on(operation).always().when(type, when).failWith(fault));
   }
@@ -59,7 +59,7 @@ public final class FaultInjector {
   }
 
   /** Throws the exception of the first rule that fires for this call, if any. */
-  void check(String operation, KmsRequest request, boolean applied) {
+  void check(String operation, AwsRequest request, boolean applied) {
     RuntimeException failure = null;
     synchronized (this) {
       for (FaultRule rule : rules) {

@@ -2,7 +2,7 @@ package dev.spirekms.localkms;
 
 import java.util.Objects;
 import java.util.function.Predicate;
-import software.amazon.awssdk.services.kms.model.KmsRequest;
+import software.amazon.awssdk.awscore.AwsRequest;
 
 /**
  * One fault-injection rule: which operation it applies to, which requests it matches, how many
@@ -14,7 +14,7 @@ public final class FaultRule {
   public static final int UNLIMITED = -1;
 
   private final String operation;
-  private final Predicate<KmsRequest> matcher;
+  private final Predicate<AwsRequest> matcher;
   private final Fault fault;
   private final boolean afterApply;
   private int remaining;
@@ -53,7 +53,7 @@ public final class FaultRule {
   }
 
   /** Fires the rule if it matches this call and is not used up; returns the exception, or null. */
-  synchronized RuntimeException tryFire(String op, KmsRequest request, boolean applied) {
+  synchronized RuntimeException tryFire(String op, AwsRequest request, boolean applied) {
     if (!operation.equals(op) || applied != afterApply || remaining == 0) {
       return null;
     }
@@ -86,7 +86,7 @@ public final class FaultRule {
   /** Builds a {@link FaultRule}. Defaults: matches every request, fails once, before applying. */
   public static final class Builder {
     private final String operation;
-    private Predicate<KmsRequest> matcher = request -> true;
+    private Predicate<AwsRequest> matcher = request -> true;
     private Fault fault;
     private boolean afterApply;
     private int times = 1;
@@ -111,7 +111,7 @@ public final class FaultRule {
     }
 
     /** Matches only requests of {@code type} that satisfy {@code predicate}. */
-    public <R extends KmsRequest> Builder when(Class<R> type, Predicate<? super R> predicate) {
+    public <R extends AwsRequest> Builder when(Class<R> type, Predicate<? super R> predicate) {
       Objects.requireNonNull(type, "type");
       Objects.requireNonNull(predicate, "predicate");
       this.matcher = request -> type.isInstance(request) && predicate.test(type.cast(request));

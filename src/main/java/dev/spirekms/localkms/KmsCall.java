@@ -3,9 +3,9 @@ package dev.spirekms.localkms;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import software.amazon.awssdk.awscore.AwsRequest;
+import software.amazon.awssdk.awscore.AwsResponse;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.services.kms.model.KmsRequest;
-import software.amazon.awssdk.services.kms.model.KmsResponse;
 
 /**
  * One call the model served: the operation, the SDK request, and its outcome (the response, or the
@@ -19,8 +19,8 @@ import software.amazon.awssdk.services.kms.model.KmsResponse;
  */
 public record KmsCall(
     String operation,
-    KmsRequest request,
-    KmsResponse response,
+    AwsRequest request,
+    AwsResponse response,
     RuntimeException error,
     Instant at) {
 
@@ -46,7 +46,7 @@ public record KmsCall(
   }
 
   /** The request as {@code type}; throws {@link ClassCastException} if it is another type. */
-  public <R extends KmsRequest> R request(Class<R> type) {
+  public <R extends AwsRequest> R request(Class<R> type) {
     return type.cast(request);
   }
 }

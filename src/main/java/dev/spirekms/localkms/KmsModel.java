@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import software.amazon.awssdk.awscore.AwsRequest;
+import software.amazon.awssdk.awscore.AwsResponse;
 import software.amazon.awssdk.services.kms.model.AliasListEntry;
 import software.amazon.awssdk.services.kms.model.CancelKeyDeletionRequest;
 import software.amazon.awssdk.services.kms.model.CancelKeyDeletionResponse;
@@ -29,8 +31,6 @@ import software.amazon.awssdk.services.kms.model.GetPublicKeyResponse;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
 import software.amazon.awssdk.services.kms.model.KeyState;
 import software.amazon.awssdk.services.kms.model.KmsException;
-import software.amazon.awssdk.services.kms.model.KmsRequest;
-import software.amazon.awssdk.services.kms.model.KmsResponse;
 import software.amazon.awssdk.services.kms.model.ListAliasesRequest;
 import software.amazon.awssdk.services.kms.model.ListAliasesResponse;
 import software.amazon.awssdk.services.kms.model.ListKeysRequest;
@@ -45,6 +45,8 @@ import software.amazon.awssdk.services.kms.model.TagResourceRequest;
 import software.amazon.awssdk.services.kms.model.TagResourceResponse;
 import software.amazon.awssdk.services.kms.model.UpdateAliasRequest;
 import software.amazon.awssdk.services.kms.model.UpdateAliasResponse;
+import software.amazon.awssdk.services.resourcegroupstaggingapi.model.GetResourcesRequest;
+import software.amazon.awssdk.services.resourcegroupstaggingapi.model.GetResourcesResponse;
 
 /**
  * An in-memory AWS KMS for asymmetric signing keys, with real key pairs and the rules KMS applies
@@ -60,7 +62,8 @@ import software.amazon.awssdk.services.kms.model.UpdateAliasResponse;
  * <p>This class is the model's face: the fault injector, the call log and inspection for tests. The
  * operations live with what they model: {@link KeyOperations} (keys), {@link KeyStateChanges}
  * (disabling and deleting), {@link AliasOperations}, {@link SignOperation}, {@link TagOperations}
- * and {@link Paging}, all over one {@link KmsState}.
+ * and {@link Paging}, all over one {@link KmsState}; {@link TaggingOperations} answers the Resource
+ * Groups Tagging API's GetResources for the same keys.
  *
  * <p>Thread-safe. Keys live in memory only: this is a test and demo double, never a security
  * boundary.
@@ -101,6 +104,7 @@ public final class KmsModel {
   private final AliasOperations aliasOperations;
   private final SignOperation signOperation;
   private final TagOperations tagOperations;
+  private final TaggingOperations taggingOperations;
 
   private KmsModel(Builder builder) {
     this.state =
@@ -117,6 +121,7 @@ public final class KmsModel {
     this.aliasOperations = new AliasOperations(state);
     this.signOperation = new SignOperation(state);
     this.tagOperations = new TagOperations(state);
+    this.taggingOperations = new TaggingOperations(state);
     if (builder.awsManagedAliases) {
       for (String name : AWS_MANAGED_ALIASES) {
         state.aliases.put(name, new AliasRecord(name, state.aliasArn(name), null, null));
@@ -222,6 +227,14 @@ public final class KmsModel {
     return serve(KmsOperations.LIST_RESOURCE_TAGS, request, tagOperations::listResourceTags);
   }
 
+  /**
+   * The Resource Groups Tagging API's GetResources over this model's keys, as a client pointed at
+   * the same account and region would see them.
+   */
+  public GetResourcesResponse getResources(GetResourcesRequest request) {
+    return serve(KmsOperations.GET_RESOURCES, request, taggingOperations::getResources);
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Call log
 
@@ -241,7 +254,7 @@ public final class KmsModel {
   }
 
   /** The requests of one operation still in the log, oldest first. */
-  public <R extends KmsRequest> List<R> requests(String operation, Class<R> type) {
+  public <R extends AwsRequest> List<R> requests(String operation, Class<R> type) {
     return calls(operation).stream().map(call -> call.request(type)).toList();
   }
 
@@ -326,7 +339,7 @@ public final class KmsModel {
   // ---------------------------------------------------------------------------------------------
   // Fault injection and call log around every operation
 
-  private <Q extends KmsRequest, S extends KmsResponse> S serve(
+  private <Q extends AwsRequest, S extends AwsResponse> S serve(
       String operation, Q request, Function<Q, S> body) {
     Objects.requireNonNull(request, "request");
     Instant at = state.clock.instant();

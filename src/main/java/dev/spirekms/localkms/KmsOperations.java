@@ -2,7 +2,10 @@ package dev.spirekms.localkms;
 
 import java.util.Set;
 
-/** Names of the KMS operations the local KMS implements, as they appear in {@code X-Amz-Target}. */
+/**
+ * Names of the operations the local KMS implements, as they appear in {@code X-Amz-Target}: KMS's,
+ * and the Resource Groups Tagging API's GetResources for its keys.
+ */
 public final class KmsOperations {
   public static final String CANCEL_KEY_DELETION = "CancelKeyDeletion";
   public static final String CREATE_ALIAS = "CreateAlias";
@@ -12,6 +15,10 @@ public final class KmsOperations {
   public static final String DISABLE_KEY = "DisableKey";
   public static final String ENABLE_KEY = "EnableKey";
   public static final String GET_PUBLIC_KEY = "GetPublicKey";
+
+  /** Resource Groups Tagging API, {@code X-Amz-Target: ResourceGroupsTaggingAPI_20170126.*}. */
+  public static final String GET_RESOURCES = "GetResources";
+
   public static final String LIST_ALIASES = "ListAliases";
   public static final String LIST_KEYS = "ListKeys";
   public static final String LIST_RESOURCE_TAGS = "ListResourceTags";
@@ -31,6 +38,7 @@ public final class KmsOperations {
           DISABLE_KEY,
           ENABLE_KEY,
           GET_PUBLIC_KEY,
+          GET_RESOURCES,
           LIST_ALIASES,
           LIST_KEYS,
           LIST_RESOURCE_TAGS,

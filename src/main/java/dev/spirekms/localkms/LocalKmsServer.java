@@ -31,7 +31,9 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 /**
  * Serves a {@link KmsModel} over HTTP on 127.0.0.1 in the AWS KMS wire protocol (AWS JSON 1.1:
  * {@code POST /} with {@code X-Amz-Target: TrentService.<Operation>}), so that the real AWS SDK,
- * the AWS CLI or any KMS client can be pointed at it with an endpoint override.
+ * the AWS CLI or any KMS client can be pointed at it with an endpoint override. The same endpoint
+ * answers the Resource Groups Tagging API's GetResources for the model's keys ({@code X-Amz-Target:
+ * ResourceGroupsTaggingAPI_20170126.GetResources}).
  *
  * <p>This is a test and demo server, never a security boundary: it does not check SigV4 signatures
  * or credentials at all, and its keys live in memory.
@@ -79,6 +81,7 @@ public final class LocalKmsServer implements AutoCloseable {
 
   private final KmsModel model;
   private final KmsJsonProtocol protocol;
+  private final TaggingJsonProtocol tagging;
   private final HttpServer server;
   private final ExecutorService executor;
   private final CountDownLatch closed = new CountDownLatch(1);
@@ -87,6 +90,7 @@ public final class LocalKmsServer implements AutoCloseable {
   private LocalKmsServer(KmsModel model, int port) throws IOException {
     this.model = model;
     this.protocol = new KmsJsonProtocol(model);
+    this.tagging = new TaggingJsonProtocol(model);
     InetAddress loopback = InetAddress.getByAddress("localhost", new byte[] {127, 0, 0, 1});
     this.server = HttpServer.create(new InetSocketAddress(loopback, port), 0);
     AtomicInteger threads = new AtomicInteger();
@@ -240,6 +244,21 @@ public final class LocalKmsServer implements AutoCloseable {
           return;
         }
         String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
+        if (target != null && target.startsWith(TaggingJsonProtocol.TARGET_PREFIX)) {
+          String operation = target.substring(TaggingJsonProtocol.TARGET_PREFIX.length());
+          if (!tagging.supports(operation)) {
+            sendError(
+                exchange,
+                received,
+                400,
+                "UnknownOperationException",
+                "unknown operation " + target);
+            return;
+          }
+          JsonObject body = readBody(exchange);
+          send(exchange, received, 200, tagging.handle(operation, body).toString());
+          return;
+        }
         String operation =
             target != null && target.startsWith(TARGET_PREFIX)
                 ? target.substring(TARGET_PREFIX.length())

@@ -2,6 +2,7 @@ package dev.spirekms.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -577,15 +578,45 @@ class ConfigLoaderTest {
 
   @Test
   void tagBasedKeyDiscovery() {
-    assertEquals(List.of(), load(BASE + "enable_tag_based_key_discovery = false").notes());
-    assertEquals(
-        List.of(
-            "enable_tag_based_key_discovery is not supported by this plugin; keys are discovered"
-                + " through their aliases"),
-        errors(BASE + "enable_tag_based_key_discovery = true"));
+    ConfigResult off = load(BASE + "enable_tag_based_key_discovery = false");
+    assertEquals(List.of(), off.notes());
+    assertFalse(off.config().orElseThrow().tagBasedKeyDiscovery());
+    assertFalse(off.config().orElseThrow().summary().containsKey("enable_tag_based_key_discovery"));
+    ConfigResult on = load(BASE + "enable_tag_based_key_discovery = true");
+    assertEquals(List.of(), on.notes());
+    PluginConfig config = on.config().orElseThrow();
+    assertTrue(config.tagBasedKeyDiscovery());
+    assertEquals("true", config.summary().get("enable_tag_based_key_discovery"));
+    assertEquals("default", config.summary().get("tagging_endpoint"));
+    assertEquals(config, config.toBuilder().build());
+    assertNotEquals(config, off.config().orElseThrow());
     assertEquals(
         List.of("enable_tag_based_key_discovery must be a boolean"),
         errors(BASE + "enable_tag_based_key_discovery = \"true\""));
+  }
+
+  @Test
+  void taggingEndpoint() {
+    PluginConfig config =
+        load(BASE
+                + "enable_tag_based_key_discovery = true\n"
+                + "tagging_endpoint = \"http://127.0.0.1:4566\"")
+            .config()
+            .orElseThrow();
+    assertEquals(Optional.of(URI.create("http://127.0.0.1:4566")), config.taggingEndpoint());
+    assertEquals("http://127.0.0.1:4566", config.summary().get("tagging_endpoint"));
+    assertEquals(config, config.toBuilder().build());
+    assertEquals(
+        Optional.empty(),
+        load(BASE + "tagging_endpoint = \"\"").config().orElseThrow().taggingEndpoint());
+    assertEquals(
+        List.of("tagging_endpoint must be an absolute http or https URL: ftp://x"),
+        errors(BASE + "tagging_endpoint = \"ftp://x\""));
+    assertEquals(
+        List.of(
+            "tagging_endpoint \"http://tagging.example\" uses plain http to a host that is not"
+                + " loopback: requests to Resource Groups Tagging API travel unencrypted"),
+        load(BASE + "tagging_endpoint = \"http://tagging.example\"").warnings());
   }
 
   @Test
@@ -618,9 +649,7 @@ class ConfigLoaderTest {
             "endpoint must be an absolute http or https URL: ftp://x",
             "startup_concurrency must be between 1 and 64",
             "key_deletion_pending_window_days must be between 7 and 30",
-            "stale_alias_threshold must be at least 24h",
-            "enable_tag_based_key_discovery is not supported by this plugin; keys are discovered"
-                + " through their aliases"),
+            "stale_alias_threshold must be at least 24h"),
         r.errors());
     assertEquals(
         List.of(

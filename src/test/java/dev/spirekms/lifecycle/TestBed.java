@@ -7,6 +7,7 @@ import dev.spirekms.keys.KeyStoreSettings;
 import dev.spirekms.keys.KmsKeyStore;
 import dev.spirekms.keys.SpireKeyType;
 import dev.spirekms.localkms.FakeKmsClient;
+import dev.spirekms.localkms.FakeTaggingClient;
 import dev.spirekms.localkms.KmsModel;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,6 +42,7 @@ final class TestBed {
   final MutableClock clock = new MutableClock(START);
   final KmsModel model = KmsModel.builder().clock(clock).withAwsManagedAliases().build();
   final FakeKmsClient kms = new FakeKmsClient(model);
+  final FakeTaggingClient tagging = new FakeTaggingClient(model);
   final ManualScheduler timeline = new ManualScheduler(clock);
 
   /** One SPIRE server of the trust domain. */
@@ -49,20 +51,40 @@ final class TestBed {
     final ManualScheduler scheduler = timeline.child();
     final CapturedLog log = new CapturedLog();
     final KeyLifecycle lifecycle;
+    final boolean tagMode;
     KmsKeyStore store;
 
     Server(String trustDomain, String serverId, LifecycleSettings settings) {
+      this(trustDomain, serverId, settings, false);
+    }
+
+    Server(String trustDomain, String serverId, LifecycleSettings settings, boolean tagMode) {
       this.naming = new KeyNaming(trustDomain, serverId);
-      this.lifecycle = new KeyLifecycle(kms, naming, settings, clock, scheduler, log);
+      this.tagMode = tagMode;
+      this.lifecycle =
+          new KeyLifecycle(kms, tagMode ? tagging : null, naming, settings, clock, scheduler, log);
     }
 
     /** Opens the key store over the lifecycle's queue and starts the lifecycle. */
     Server start() {
       store =
           KmsKeyStore.open(
-              kms, new KeyStoreSettings(naming, NO_POLICY, Map.of(), 2), lifecycle.deletionQueue());
+              kms,
+              tagging,
+              new KeyStoreSettings(naming, NO_POLICY, Map.of(), 2)
+                  .withTagBasedDiscovery(tagMode)
+                  .withClock(clock),
+              lifecycle.deletionQueue());
       lifecycle.start(store);
       return this;
+    }
+
+    LivenessRefresher.Summary liveness() {
+      return run(lifecycle.liveness().runOnce(), Duration.ofMinutes(5));
+    }
+
+    StaleTaggedKeyDisposer.Summary disposeStaleKeys() {
+      return run(lifecycle.staleKeys().runOnce(), Duration.ofMinutes(5));
     }
 
     KeyEntry generate(String spireKeyId) {
@@ -119,6 +141,11 @@ final class TestBed {
 
   Server server(String serverId, LifecycleSettings settings) {
     return new Server(TRUST_DOMAIN, serverId, settings);
+  }
+
+  /** A server in tag mode (upstream's enable_tag_based_key_discovery). */
+  Server tagServer(String serverId, LifecycleSettings settings) {
+    return new Server(TRUST_DOMAIN, serverId, settings, true);
   }
 
   /** A key made directly in KMS, as another tool or an older server would have left it. */
