@@ -9,9 +9,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -19,28 +19,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kms.KmsClient;
-import software.amazon.awssdk.services.kms.model.AliasListEntry;
 import software.amazon.awssdk.services.kms.model.CreateKeyResponse;
 import software.amazon.awssdk.services.kms.model.GetPublicKeyResponse;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
-import software.amazon.awssdk.services.kms.model.KeyState;
 import software.amazon.awssdk.services.kms.model.KeyUsageType;
-import software.amazon.awssdk.services.kms.model.ListAliasesResponse;
 import software.amazon.awssdk.services.kms.model.MessageType;
 import software.amazon.awssdk.services.kms.model.SigningAlgorithmSpec;
 import software.amazon.awssdk.services.kms.model.Tag;
 import software.amazon.awssdk.services.resourcegroupstaggingapi.ResourceGroupsTaggingApiClient;
 
 /**
- * This server's SPIRE keys in KMS: found through their aliases at start-up, created and rotated on
- * request, and used for signing. Public keys are answered from memory; signing makes one KMS call.
+ * This server's SPIRE keys in KMS: found at start-up through their aliases (in tag mode first by
+ * their tags), created and rotated on request, and used for signing. Public keys are answered from
+ * memory; signing makes one KMS call.
  *
  * <p>Each SPIRE key id has its own lock, so rotating one key never stalls signing with another.
  */
 public final class KmsKeyStore {
   private static final Logger LOG = LoggerFactory.getLogger(KmsKeyStore.class);
-  // KMS ListAliases: Limit is 1 to 100
-  private static final int LIST_ALIASES_PAGE = 100;
 
   private final KmsClient kms;
   private final ResourceGroupsTaggingApiClient tagging;
@@ -85,7 +81,7 @@ public final class KmsKeyStore {
     KmsKeyStore store =
         new KmsKeyStore(
             kms,
-            settings.tagBasedDiscovery() ? java.util.Objects.requireNonNull(tagging) : null,
+            settings.tagBasedDiscovery() ? Objects.requireNonNull(tagging) : null,
             settings,
             deletionQueue);
     store.discover();
@@ -328,11 +324,12 @@ public final class KmsKeyStore {
   }
 
   private void discover() {
+    AliasDiscovery byAlias = new AliasDiscovery(kms, settings, unusableAliases);
     List<KeyEntry> found =
         tagging == null
-            ? discoverByAlias()
+            ? byAlias.discover(Map.of())
             : new TagModeDiscovery(kms, tagging, settings, deletionQueue)
-                .discover(this::discoverByAlias);
+                .discover(byAlias::discover);
     for (KeyEntry entry : found) {
       entries.put(entry.spireKeyId(), entry);
       LOG.atDebug()
@@ -340,133 +337,6 @@ public final class KmsKeyStore {
           .addKeyValue("key_arn", entry.keyArn())
           .addKeyValue("alias_name", entry.aliasName())
           .log("Key loaded");
-    }
-  }
-
-  private List<KeyEntry> discoverByAlias() {
-    return discoverByAlias(Map.of());
-  }
-
-  /**
-   * This server's keys behind its aliases: every alias of the account is listed. An alias whose key
-   * is in {@code loaded} (by KMS key id, found by its tags) is not read again.
-   */
-  private List<KeyEntry> discoverByAlias(Map<String, KeyEntry> loaded) {
-    KeyNaming naming = settings.naming();
-    List<AliasListEntry> ours = new ArrayList<>();
-    String marker = null;
-    try {
-      do {
-        String page = marker;
-        ListAliasesResponse response =
-            AwsCalls.call(
-                "kms:ListAliases",
-                () -> kms.listAliases(b -> b.limit(LIST_ALIASES_PAGE).marker(page)));
-        for (AliasListEntry alias : response.aliases()) {
-          if (naming.spireKeyIdOf(alias.aliasName()).isPresent()) {
-            ours.add(alias);
-          }
-        }
-        marker = Boolean.TRUE.equals(response.truncated()) ? response.nextMarker() : null;
-      } while (marker != null);
-    } catch (KmsCallException e) {
-      throw KeyStoreException.fromCall(KeyMessages.FAILED_TO_FETCH_ALIASES, e);
-    }
-    return load(ours, loaded);
-  }
-
-  private List<KeyEntry> load(List<AliasListEntry> aliases, Map<String, KeyEntry> loaded) {
-    List<Callable<Optional<KeyEntry>>> loads = new ArrayList<>();
-    for (AliasListEntry alias : aliases) {
-      KeyEntry known = alias.targetKeyId() == null ? null : loaded.get(alias.targetKeyId());
-      String spireKeyId = settings.naming().spireKeyIdOf(alias.aliasName()).orElseThrow();
-      if (known != null && known.spireKeyId().equals(spireKeyId)) {
-        loads.add(() -> Optional.of(known));
-      } else {
-        loads.add(() -> loadOne(alias));
-      }
-    }
-    return ParallelLoad.all(settings.startupConcurrency(), loads);
-  }
-
-  private Optional<KeyEntry> loadOne(AliasListEntry alias) {
-    String aliasName = alias.aliasName();
-    String spireKeyId = settings.naming().spireKeyIdOf(aliasName).orElseThrow();
-    if (alias.targetKeyId() == null) {
-      throw new KeyStoreException(
-          Kind.PRECONDITION, String.format(KeyMessages.ALIAS_WITHOUT_KEY, aliasName));
-    }
-    GetPublicKeyResponse response;
-    try {
-      // one call per key: GetPublicKey also returns the key spec, and fails for a disabled or
-      // pending-deletion key (KMS API reference, GetPublicKey)
-      response =
-          AwsCalls.call(
-              "kms:GetPublicKey", () -> kms.getPublicKey(b -> b.keyId(alias.targetKeyId())));
-    } catch (KmsCallException e) {
-      return unusable(alias, spireKeyId, e);
-    }
-    SpireKeyType type =
-        SpireKeyType.fromKeySpec(response.keySpec())
-            .orElseThrow(
-                () ->
-                    new KeyStoreException(
-                        Kind.INTERNAL,
-                        String.format(
-                            KeyMessages.UNSUPPORTED_KEY_SPEC,
-                            response.keySpecAsString(),
-                            aliasName)));
-    if (response.publicKey() == null || response.publicKey().asByteArrayUnsafe().length == 0) {
-      throw new KeyStoreException(Kind.INTERNAL, KeyMessages.LOAD_MALFORMED_PUBLIC_KEY);
-    }
-    byte[] pkix = response.publicKey().asByteArray();
-    String keyArn = response.keyId() != null ? response.keyId() : alias.targetKeyId();
-    return Optional.of(
-        new KeyEntry(spireKeyId, type, keyArn, aliasName, pkix, Fingerprints.of(pkix)));
-  }
-
-  private Optional<KeyEntry> unusable(AliasListEntry alias, String spireKeyId, KmsCallException e) {
-    String aliasName = alias.aliasName();
-    String keyId = alias.targetKeyId();
-    switch (e.kind()) {
-      case DISABLED ->
-          throw new KeyStoreException(
-              Kind.PRECONDITION, String.format(KeyMessages.DISABLED_KEY, keyId, aliasName), e);
-      case INVALID_STATE, NOT_FOUND -> {
-        KeyState state = stateOf(keyId);
-        if (state == KeyState.PENDING_DELETION
-            || state == KeyState.PENDING_REPLICA_DELETION
-            || state == null) {
-          // the state that made upstream servers fail every start (spire#6804): treat as absent
-          unusableAliases.add(aliasName);
-          LOG.atWarn()
-              .addKeyValue("alias_name", aliasName)
-              .addKeyValue("key_id", keyId)
-              .addKeyValue("spire_key_id", spireKeyId)
-              .addKeyValue("key_state", state == null ? "NotFound" : state.toString())
-              .log(KeyMessages.ALIAS_TO_DELETED_KEY);
-          return Optional.empty();
-        }
-        throw new KeyStoreException(
-            Kind.PRECONDITION,
-            String.format(KeyMessages.KEY_IN_UNUSABLE_STATE, keyId, aliasName, state),
-            e);
-      }
-      default -> throw KeyStoreException.fromCall(KeyMessages.LOAD_GET_PUBLIC_KEY, e);
-    }
-  }
-
-  /** The key's state, or null when KMS does not know the key. */
-  private KeyState stateOf(String keyId) {
-    try {
-      return AwsCalls.call("kms:DescribeKey", () -> kms.describeKey(b -> b.keyId(keyId)))
-          .keyMetadata()
-          .keyState();
-    } catch (KmsCallException e) {
-      if (e.kind() == KmsCallException.Kind.NOT_FOUND) {
-        return null;
-      }
-      throw KeyStoreException.fromCall(KeyMessages.LOAD_DESCRIBE_KEY, e);
     }
   }
 }
