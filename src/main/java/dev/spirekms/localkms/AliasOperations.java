@@ -28,6 +28,15 @@ final class AliasOperations {
     this.state = state;
   }
 
+  /** Adds aliases that name no key yet, as KMS lists AWS managed aliases before first use. */
+  void addWithoutTarget(List<String> names) {
+    synchronized (state.lock) {
+      for (String name : names) {
+        state.aliases.put(name, new AliasRecord(name, state.aliasArn(name), null, null));
+      }
+    }
+  }
+
   ListAliasesResponse listAliases(ListAliasesRequest request) {
     // API Reference, ListAliases: Limit 1-100, default 50.
     int limit = Paging.limitOf(request.limit(), 50, 100);

@@ -1,17 +1,16 @@
 package dev.spirekms.localkms;
 
+import static dev.spirekms.localkms.JsonMembers.blob;
+import static dev.spirekms.localkms.JsonMembers.bool;
+import static dev.spirekms.localkms.JsonMembers.integer;
+import static dev.spirekms.localkms.JsonMembers.string;
+import static dev.spirekms.localkms.JsonMembers.strings;
+import static dev.spirekms.localkms.JsonMembers.tags;
+
 import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonPrimitive;
-import java.math.BigDecimal;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kms.model.AliasListEntry;
 import software.amazon.awssdk.services.kms.model.CancelKeyDeletionRequest;
 import software.amazon.awssdk.services.kms.model.CreateAliasRequest;
@@ -41,18 +40,12 @@ import software.amazon.awssdk.services.kms.model.UpdateAliasRequest;
 /**
  * The AWS JSON 1.1 body of each KMS operation, marshalled by hand: request members into the SDK's
  * request classes, SDK responses into JSON. Member names are those of the AWS KMS API Reference
- * (PascalCase); blobs are base64; timestamps are epoch seconds with a millisecond fraction.
+ * (PascalCase); blobs are base64; timestamps are epoch seconds with a millisecond fraction. Request
+ * members are read by {@link JsonMembers}, responses written with {@link JsonOut}.
  *
  * <p>The SDK's own protocol marshallers are internal APIs of the SDK, so they are not used here.
  */
 final class KmsJsonProtocol {
-
-  /** A request body that does not fit the operation's shape: answered as SerializationException. */
-  static final class MalformedRequestException extends RuntimeException {
-    MalformedRequestException(String message) {
-      super(message);
-    }
-  }
 
   private final Map<String, Function<JsonObject, JsonObject>> handlers;
 
@@ -65,7 +58,7 @@ final class KmsJsonProtocol {
                   var out =
                       model.cancelKeyDeletion(
                           CancelKeyDeletionRequest.builder().keyId(string(in, "KeyId")).build());
-                  return new Out().put("KeyId", out.keyId()).json;
+                  return new JsonOut().put("KeyId", out.keyId()).json;
                 }),
             Map.entry(
                 KmsOperations.CREATE_ALIAS,
@@ -81,7 +74,7 @@ final class KmsJsonProtocol {
                 KmsOperations.CREATE_KEY,
                 in -> {
                   var out = model.createKey(createKeyRequest(in));
-                  return new Out().put("KeyMetadata", keyMetadata(out.keyMetadata())).json;
+                  return new JsonOut().put("KeyMetadata", keyMetadata(out.keyMetadata())).json;
                 }),
             Map.entry(
                 KmsOperations.DELETE_ALIAS,
@@ -99,7 +92,7 @@ final class KmsJsonProtocol {
                               .keyId(string(in, "KeyId"))
                               .grantTokens(strings(in, "GrantTokens"))
                               .build());
-                  return new Out().put("KeyMetadata", keyMetadata(out.keyMetadata())).json;
+                  return new JsonOut().put("KeyMetadata", keyMetadata(out.keyMetadata())).json;
                 }),
             Map.entry(
                 KmsOperations.DISABLE_KEY,
@@ -224,110 +217,13 @@ final class KmsJsonProtocol {
         .build();
   }
 
-  private static JsonElement member(JsonObject in, String name) {
-    JsonElement value = in.get(name);
-    return value == null || value.isJsonNull() ? null : value;
-  }
-
-  static String string(JsonObject in, String name) {
-    JsonElement value = member(in, name);
-    if (value == null) {
-      return null;
-    }
-    if (!value.isJsonPrimitive() || !value.getAsJsonPrimitive().isString()) {
-      throw new MalformedRequestException(name + " must be a string");
-    }
-    return value.getAsString();
-  }
-
-  static Integer integer(JsonObject in, String name) {
-    JsonElement value = member(in, name);
-    if (value == null) {
-      return null;
-    }
-    if (!value.isJsonPrimitive() || !value.getAsJsonPrimitive().isNumber()) {
-      throw new MalformedRequestException(name + " must be a number");
-    }
-    try {
-      return value.getAsBigDecimal().intValueExact();
-    } catch (ArithmeticException e) {
-      throw new MalformedRequestException(name + " must be an integer");
-    }
-  }
-
-  static Boolean bool(JsonObject in, String name) {
-    JsonElement value = member(in, name);
-    if (value == null) {
-      return null;
-    }
-    if (!value.isJsonPrimitive() || !value.getAsJsonPrimitive().isBoolean()) {
-      throw new MalformedRequestException(name + " must be a boolean");
-    }
-    return value.getAsBoolean();
-  }
-
-  static SdkBytes blob(JsonObject in, String name) {
-    String value = string(in, name);
-    if (value == null) {
-      return null;
-    }
-    try {
-      return SdkBytes.fromByteArray(Base64.getDecoder().decode(value));
-    } catch (IllegalArgumentException e) {
-      throw new MalformedRequestException(name + " must be base64");
-    }
-  }
-
-  private static JsonArray array(JsonObject in, String name) {
-    JsonElement value = member(in, name);
-    if (value == null) {
-      return null;
-    }
-    if (!value.isJsonArray()) {
-      throw new MalformedRequestException(name + " must be a list");
-    }
-    return value.getAsJsonArray();
-  }
-
-  static List<String> strings(JsonObject in, String name) {
-    JsonArray array = array(in, name);
-    if (array == null) {
-      return null;
-    }
-    List<String> values = new ArrayList<>();
-    for (JsonElement element : array) {
-      if (!element.isJsonPrimitive() || !element.getAsJsonPrimitive().isString()) {
-        throw new MalformedRequestException(name + " must be a list of strings");
-      }
-      values.add(element.getAsString());
-    }
-    return values;
-  }
-
-  static List<Tag> tags(JsonObject in, String name) {
-    JsonArray array = array(in, name);
-    if (array == null) {
-      return null;
-    }
-    List<Tag> tags = new ArrayList<>();
-    for (JsonElement element : array) {
-      if (!element.isJsonObject()) {
-        throw new MalformedRequestException(name + " must be a list of tags");
-      }
-      JsonObject tag = element.getAsJsonObject();
-      tags.add(
-          Tag.builder().tagKey(string(tag, "TagKey")).tagValue(string(tag, "TagValue")).build());
-    }
-    return tags;
-  }
-
   // ---------------------------------------------------------------------------------------------
   // Responses
 
   @SuppressWarnings("deprecation") // KMS still sends CustomerMasterKeySpec
   private static JsonObject keyMetadata(KeyMetadata m) {
-    Out out =
-        new Out()
+    JsonOut out =
+        new JsonOut()
             .put("AWSAccountId", m.awsAccountId())
             .put("KeyId", m.keyId())
             .put("Arn", m.arn())
@@ -354,8 +250,8 @@ final class KmsJsonProtocol {
 
   @SuppressWarnings("deprecation") // KMS still sends CustomerMasterKeySpec
   private static JsonObject getPublicKeyResponse(GetPublicKeyResponse r) {
-    Out out =
-        new Out()
+    JsonOut out =
+        new JsonOut()
             .put("KeyId", r.keyId())
             .put("PublicKey", r.publicKey())
             .put("CustomerMasterKeySpec", r.customerMasterKeySpecAsString())
@@ -371,7 +267,7 @@ final class KmsJsonProtocol {
   }
 
   private static JsonObject signResponse(SignResponse r) {
-    return new Out()
+    return new JsonOut()
         .put("KeyId", r.keyId())
         .put("Signature", r.signature())
         .put("SigningAlgorithm", r.signingAlgorithmAsString())
@@ -382,7 +278,7 @@ final class KmsJsonProtocol {
     JsonArray aliases = new JsonArray();
     for (AliasListEntry a : r.aliases()) {
       aliases.add(
-          new Out()
+          new JsonOut()
               .put("AliasName", a.aliasName())
               .put("AliasArn", a.aliasArn())
               .put("TargetKeyId", a.targetKeyId())
@@ -396,7 +292,7 @@ final class KmsJsonProtocol {
   private static JsonObject listKeysResponse(ListKeysResponse r) {
     JsonArray keys = new JsonArray();
     for (KeyListEntry k : r.keys()) {
-      keys.add(new Out().put("KeyId", k.keyId()).put("KeyArn", k.keyArn()).json);
+      keys.add(new JsonOut().put("KeyId", k.keyId()).put("KeyArn", k.keyArn()).json);
     }
     return page(keys, "Keys", r.truncated(), r.nextMarker());
   }
@@ -404,78 +300,23 @@ final class KmsJsonProtocol {
   private static JsonObject listResourceTagsResponse(ListResourceTagsResponse r) {
     JsonArray tags = new JsonArray();
     for (Tag t : r.tags()) {
-      tags.add(new Out().put("TagKey", t.tagKey()).put("TagValue", t.tagValue()).json);
+      tags.add(new JsonOut().put("TagKey", t.tagKey()).put("TagValue", t.tagValue()).json);
     }
     return page(tags, "Tags", r.truncated(), r.nextMarker());
   }
 
   private static JsonObject page(JsonArray items, String name, Boolean truncated, String marker) {
-    JsonObject json = new Out().put("Truncated", truncated).put("NextMarker", marker).json;
+    JsonObject json = new JsonOut().put("Truncated", truncated).put("NextMarker", marker).json;
     json.add(name, items);
     return json;
   }
 
   private static JsonObject scheduleKeyDeletionResponse(ScheduleKeyDeletionResponse r) {
-    return new Out()
+    return new JsonOut()
         .put("KeyId", r.keyId())
         .put("DeletionDate", r.deletionDate())
         .put("KeyState", r.keyStateAsString())
         .put("PendingWindowInDays", r.pendingWindowInDays())
         .json;
-  }
-
-  /** A JSON object that leaves out absent members. */
-  private static final class Out {
-    final JsonObject json = new JsonObject();
-
-    Out put(String name, String value) {
-      if (value != null) {
-        json.addProperty(name, value);
-      }
-      return this;
-    }
-
-    Out put(String name, Boolean value) {
-      if (value != null) {
-        json.addProperty(name, value);
-      }
-      return this;
-    }
-
-    Out put(String name, Integer value) {
-      if (value != null) {
-        json.addProperty(name, value);
-      }
-      return this;
-    }
-
-    Out put(String name, JsonObject value) {
-      if (value != null) {
-        json.add(name, value);
-      }
-      return this;
-    }
-
-    Out put(String name, SdkBytes value) {
-      if (value != null) {
-        json.addProperty(name, Base64.getEncoder().encodeToString(value.asByteArray()));
-      }
-      return this;
-    }
-
-    /** Epoch seconds with a millisecond fraction, written as a plain decimal number. */
-    Out put(String name, Instant value) {
-      if (value != null) {
-        json.add(name, new JsonPrimitive(BigDecimal.valueOf(value.toEpochMilli(), 3)));
-      }
-      return this;
-    }
-
-    Out put(String name, List<String> values) {
-      JsonArray array = new JsonArray();
-      values.forEach(array::add);
-      json.add(name, array);
-      return this;
-    }
   }
 }

@@ -3,14 +3,11 @@ package dev.spirekms.localkms;
 import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Function;
 import software.amazon.awssdk.awscore.AwsRequest;
-import software.amazon.awssdk.awscore.AwsResponse;
 import software.amazon.awssdk.services.kms.model.AliasListEntry;
 import software.amazon.awssdk.services.kms.model.CancelKeyDeletionRequest;
 import software.amazon.awssdk.services.kms.model.CancelKeyDeletionResponse;
@@ -30,7 +27,6 @@ import software.amazon.awssdk.services.kms.model.GetPublicKeyRequest;
 import software.amazon.awssdk.services.kms.model.GetPublicKeyResponse;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
 import software.amazon.awssdk.services.kms.model.KeyState;
-import software.amazon.awssdk.services.kms.model.KmsException;
 import software.amazon.awssdk.services.kms.model.ListAliasesRequest;
 import software.amazon.awssdk.services.kms.model.ListAliasesResponse;
 import software.amazon.awssdk.services.kms.model.ListKeysRequest;
@@ -59,11 +55,11 @@ import software.amazon.awssdk.services.resourcegroupstaggingapi.model.GetResourc
  * milliseconds as KMS reports them; a key whose deletion date has passed is deleted, with its
  * aliases, the next time the model is used.
  *
- * <p>This class is the model's face: the fault injector, the call log and inspection for tests. The
- * operations live with what they model: {@link KeyOperations} (keys), {@link KeyStateChanges}
- * (disabling and deleting), {@link AliasOperations}, {@link SignOperation}, {@link TagOperations}
- * and {@link Paging}, all over one {@link KmsState}; {@link TaggingOperations} answers the Resource
- * Groups Tagging API's GetResources for the same keys.
+ * <p>This class is the model's face: the fault injector, the call log and inspection for tests
+ * ({@link KmsInspection}). The operations live with what they model: {@link KeyOperations} (keys),
+ * {@link KeyStateChanges} (disabling and deleting), {@link AliasOperations}, {@link SignOperation},
+ * {@link TagOperations} and {@link Paging}, all over one {@link KmsState}; {@link
+ * TaggingOperations} answers the Resource Groups Tagging API's GetResources for the same keys.
  *
  * <p>Thread-safe. Keys live in memory only: this is a test and demo double, never a security
  * boundary.
@@ -99,12 +95,14 @@ public final class KmsModel {
   private final KmsState state;
   private final FaultInjector faults = new FaultInjector();
   private final CallLog callLog;
+  private final OperationRunner runner;
   private final KeyOperations keyOperations;
   private final KeyStateChanges keyStateChanges;
   private final AliasOperations aliasOperations;
   private final SignOperation signOperation;
   private final TagOperations tagOperations;
   private final TaggingOperations taggingOperations;
+  private final KmsInspection inspection;
 
   private KmsModel(Builder builder) {
     this.state =
@@ -116,16 +114,16 @@ public final class KmsModel {
             builder.rsaAhead,
             builder.keyGenerationTime);
     this.callLog = new CallLog(builder.callLogCapacity);
+    this.runner = new OperationRunner(state.clock, faults, callLog);
     this.keyOperations = new KeyOperations(state);
     this.keyStateChanges = new KeyStateChanges(state);
     this.aliasOperations = new AliasOperations(state);
     this.signOperation = new SignOperation(state);
     this.tagOperations = new TagOperations(state);
     this.taggingOperations = new TaggingOperations(state);
+    this.inspection = new KmsInspection(state);
     if (builder.awsManagedAliases) {
-      for (String name : AWS_MANAGED_ALIASES) {
-        state.aliases.put(name, new AliasRecord(name, state.aliasArn(name), null, null));
-      }
+      aliasOperations.addWithoutTarget(AWS_MANAGED_ALIASES);
     }
   }
 
@@ -162,69 +160,70 @@ public final class KmsModel {
 
   /** CreateKey for asymmetric keys: RSA_2048/3072/4096 and ECC_NIST_P256/P384/P521. */
   public CreateKeyResponse createKey(CreateKeyRequest request) {
-    return serve(KmsOperations.CREATE_KEY, request, keyOperations::createKey);
+    return runner.run(KmsOperations.CREATE_KEY, request, keyOperations::createKey);
   }
 
   /** DescribeKey by key id, key ARN, alias name or alias ARN. */
   public DescribeKeyResponse describeKey(DescribeKeyRequest request) {
-    return serve(KmsOperations.DESCRIBE_KEY, request, keyOperations::describeKey);
+    return runner.run(KmsOperations.DESCRIBE_KEY, request, keyOperations::describeKey);
   }
 
   /** GetPublicKey: the DER-encoded X.509 SubjectPublicKeyInfo of the key. */
   public GetPublicKeyResponse getPublicKey(GetPublicKeyRequest request) {
-    return serve(KmsOperations.GET_PUBLIC_KEY, request, keyOperations::getPublicKey);
+    return runner.run(KmsOperations.GET_PUBLIC_KEY, request, keyOperations::getPublicKey);
   }
 
   /** Sign a RAW message or a DIGEST with one of the algorithms KMS allows for the key. */
   public SignResponse sign(SignRequest request) {
-    return serve(KmsOperations.SIGN, request, signOperation::sign);
+    return runner.run(KmsOperations.SIGN, request, signOperation::sign);
   }
 
   public ListAliasesResponse listAliases(ListAliasesRequest request) {
-    return serve(KmsOperations.LIST_ALIASES, request, aliasOperations::listAliases);
+    return runner.run(KmsOperations.LIST_ALIASES, request, aliasOperations::listAliases);
   }
 
   public CreateAliasResponse createAlias(CreateAliasRequest request) {
-    return serve(KmsOperations.CREATE_ALIAS, request, aliasOperations::createAlias);
+    return runner.run(KmsOperations.CREATE_ALIAS, request, aliasOperations::createAlias);
   }
 
   /** UpdateAlias; pointing an alias at its current key still moves LastUpdatedDate to now. */
   public UpdateAliasResponse updateAlias(UpdateAliasRequest request) {
-    return serve(KmsOperations.UPDATE_ALIAS, request, aliasOperations::updateAlias);
+    return runner.run(KmsOperations.UPDATE_ALIAS, request, aliasOperations::updateAlias);
   }
 
   public DeleteAliasResponse deleteAlias(DeleteAliasRequest request) {
-    return serve(KmsOperations.DELETE_ALIAS, request, aliasOperations::deleteAlias);
+    return runner.run(KmsOperations.DELETE_ALIAS, request, aliasOperations::deleteAlias);
   }
 
   public ScheduleKeyDeletionResponse scheduleKeyDeletion(ScheduleKeyDeletionRequest request) {
-    return serve(
+    return runner.run(
         KmsOperations.SCHEDULE_KEY_DELETION, request, keyStateChanges::scheduleKeyDeletion);
   }
 
   /** CancelKeyDeletion; the key comes back Disabled, as in KMS. */
   public CancelKeyDeletionResponse cancelKeyDeletion(CancelKeyDeletionRequest request) {
-    return serve(KmsOperations.CANCEL_KEY_DELETION, request, keyStateChanges::cancelKeyDeletion);
+    return runner.run(
+        KmsOperations.CANCEL_KEY_DELETION, request, keyStateChanges::cancelKeyDeletion);
   }
 
   public DisableKeyResponse disableKey(DisableKeyRequest request) {
-    return serve(KmsOperations.DISABLE_KEY, request, keyStateChanges::disableKey);
+    return runner.run(KmsOperations.DISABLE_KEY, request, keyStateChanges::disableKey);
   }
 
   public EnableKeyResponse enableKey(EnableKeyRequest request) {
-    return serve(KmsOperations.ENABLE_KEY, request, keyStateChanges::enableKey);
+    return runner.run(KmsOperations.ENABLE_KEY, request, keyStateChanges::enableKey);
   }
 
   public ListKeysResponse listKeys(ListKeysRequest request) {
-    return serve(KmsOperations.LIST_KEYS, request, keyOperations::listKeys);
+    return runner.run(KmsOperations.LIST_KEYS, request, keyOperations::listKeys);
   }
 
   public TagResourceResponse tagResource(TagResourceRequest request) {
-    return serve(KmsOperations.TAG_RESOURCE, request, tagOperations::tagResource);
+    return runner.run(KmsOperations.TAG_RESOURCE, request, tagOperations::tagResource);
   }
 
   public ListResourceTagsResponse listResourceTags(ListResourceTagsRequest request) {
-    return serve(KmsOperations.LIST_RESOURCE_TAGS, request, tagOperations::listResourceTags);
+    return runner.run(KmsOperations.LIST_RESOURCE_TAGS, request, tagOperations::listResourceTags);
   }
 
   /**
@@ -232,7 +231,7 @@ public final class KmsModel {
    * the same account and region would see them.
    */
   public GetResourcesResponse getResources(GetResourcesRequest request) {
-    return serve(KmsOperations.GET_RESOURCES, request, taggingOperations::getResources);
+    return runner.run(KmsOperations.GET_RESOURCES, request, taggingOperations::getResources);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -267,92 +266,46 @@ public final class KmsModel {
 
   /** Metadata of every key, in creation order, including keys pending deletion. */
   public List<KeyMetadata> keys() {
-    synchronized (state.lock) {
-      state.purgeExpired();
-      return state.keys.values().stream().map(state::metadata).toList();
-    }
+    return inspection.keys();
   }
 
   /** Whether a key id, key ARN, alias name or alias ARN names an existing key. */
   public boolean hasKey(String keyIdOrAlias) {
-    synchronized (state.lock) {
-      state.purgeExpired();
-      try {
-        state.resolve(keyIdOrAlias, true);
-        return true;
-      } catch (KmsException e) {
-        return false;
-      }
-    }
+    return inspection.hasKey(keyIdOrAlias);
   }
 
   /** Metadata of one key; {@link NoSuchElementException} if there is none. */
   public KeyMetadata key(String keyIdOrAlias) {
-    synchronized (state.lock) {
-      return state.metadata(state.inspect(keyIdOrAlias));
-    }
+    return inspection.key(keyIdOrAlias);
   }
 
   public KeyState keyState(String keyIdOrAlias) {
-    synchronized (state.lock) {
-      return state.inspect(keyIdOrAlias).state;
-    }
+    return inspection.keyState(keyIdOrAlias);
   }
 
   /** The key's public key, to verify its signatures with the JDK. */
   public PublicKey publicKey(String keyIdOrAlias) {
-    synchronized (state.lock) {
-      return state.inspect(keyIdOrAlias).keyPair.getPublic();
-    }
+    return inspection.publicKey(keyIdOrAlias);
   }
 
   /** The key's tags, sorted by tag key. */
   public Map<String, String> tags(String keyIdOrAlias) {
-    synchronized (state.lock) {
-      return Map.copyOf(state.inspect(keyIdOrAlias).tags);
-    }
+    return inspection.tags(keyIdOrAlias);
   }
 
   /** The Policy given to CreateKey, if one was. */
   public Optional<String> policy(String keyIdOrAlias) {
-    synchronized (state.lock) {
-      return Optional.ofNullable(state.inspect(keyIdOrAlias).policy);
-    }
+    return inspection.policy(keyIdOrAlias);
   }
 
   /** Every alias, sorted by name, including AWS managed ones. */
   public List<AliasListEntry> aliases() {
-    synchronized (state.lock) {
-      state.purgeExpired();
-      return state.aliases.values().stream().map(state::aliasEntry).toList();
-    }
+    return inspection.aliases();
   }
 
   /** One alias by name, e.g. {@code alias/example}. */
   public Optional<AliasListEntry> alias(String aliasName) {
-    synchronized (state.lock) {
-      state.purgeExpired();
-      return Optional.ofNullable(state.aliases.get(aliasName)).map(state::aliasEntry);
-    }
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Fault injection and call log around every operation
-
-  private <Q extends AwsRequest, S extends AwsResponse> S serve(
-      String operation, Q request, Function<Q, S> body) {
-    Objects.requireNonNull(request, "request");
-    Instant at = state.clock.instant();
-    try {
-      faults.check(operation, request, false);
-      S response = body.apply(request);
-      faults.check(operation, request, true);
-      callLog.record(new KmsCall(operation, request, response, null, at));
-      return response;
-    } catch (RuntimeException e) {
-      callLog.record(new KmsCall(operation, request, null, e, at));
-      throw e;
-    }
+    return inspection.alias(aliasName);
   }
 
   /** Builds a {@link KmsModel}. */

@@ -270,7 +270,7 @@ public final class LocalKmsServer implements AutoCloseable {
         }
         JsonObject body = readBody(exchange);
         send(exchange, received, 200, protocol.handle(operation, body).toString());
-      } catch (KmsJsonProtocol.MalformedRequestException e) {
+      } catch (MalformedRequestException e) {
         sendError(exchange, received, 400, "SerializationException", e.getMessage());
       } catch (AwsServiceException e) {
         String code =
@@ -318,7 +318,7 @@ public final class LocalKmsServer implements AutoCloseable {
       bytes = in.readNBytes(MAX_BODY_BYTES + 1);
     }
     if (bytes.length > MAX_BODY_BYTES) {
-      throw new KmsJsonProtocol.MalformedRequestException("request body is larger than 1 MiB");
+      throw new MalformedRequestException("request body is larger than 1 MiB");
     }
     String text = new String(bytes, StandardCharsets.UTF_8);
     if (text.isBlank()) {
@@ -328,10 +328,10 @@ public final class LocalKmsServer implements AutoCloseable {
     try {
       json = StrictJson.parse(text);
     } catch (IllegalArgumentException e) {
-      throw new KmsJsonProtocol.MalformedRequestException("request body is not JSON");
+      throw new MalformedRequestException("request body is not JSON");
     }
     if (!json.isJsonObject()) {
-      throw new KmsJsonProtocol.MalformedRequestException("request body is not a JSON object");
+      throw new MalformedRequestException("request body is not a JSON object");
     }
     return json.getAsJsonObject();
   }

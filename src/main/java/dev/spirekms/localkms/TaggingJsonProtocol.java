@@ -33,14 +33,14 @@ final class TaggingJsonProtocol {
   JsonObject handle(String operation, JsonObject in) {
     GetResourcesRequest request =
         GetResourcesRequest.builder()
-            .paginationToken(KmsJsonProtocol.string(in, "PaginationToken"))
+            .paginationToken(JsonMembers.string(in, "PaginationToken"))
             .tagFilters(tagFilters(in))
-            .resourcesPerPage(KmsJsonProtocol.integer(in, "ResourcesPerPage"))
-            .tagsPerPage(KmsJsonProtocol.integer(in, "TagsPerPage"))
-            .resourceTypeFilters(KmsJsonProtocol.strings(in, "ResourceTypeFilters"))
-            .includeComplianceDetails(KmsJsonProtocol.bool(in, "IncludeComplianceDetails"))
-            .excludeCompliantResources(KmsJsonProtocol.bool(in, "ExcludeCompliantResources"))
-            .resourceARNList(KmsJsonProtocol.strings(in, "ResourceARNList"))
+            .resourcesPerPage(JsonMembers.integer(in, "ResourcesPerPage"))
+            .tagsPerPage(JsonMembers.integer(in, "TagsPerPage"))
+            .resourceTypeFilters(JsonMembers.strings(in, "ResourceTypeFilters"))
+            .includeComplianceDetails(JsonMembers.bool(in, "IncludeComplianceDetails"))
+            .excludeCompliantResources(JsonMembers.bool(in, "ExcludeCompliantResources"))
+            .resourceARNList(JsonMembers.strings(in, "ResourceARNList"))
             .build();
     return response(model.getResources(request));
   }
@@ -51,18 +51,18 @@ final class TaggingJsonProtocol {
       return null;
     }
     if (!member.isJsonArray()) {
-      throw new KmsJsonProtocol.MalformedRequestException("TagFilters must be a list");
+      throw new MalformedRequestException("TagFilters must be a list");
     }
     List<TagFilter> filters = new ArrayList<>();
     for (JsonElement element : member.getAsJsonArray()) {
       if (!element.isJsonObject()) {
-        throw new KmsJsonProtocol.MalformedRequestException("TagFilters must be a list of filters");
+        throw new MalformedRequestException("TagFilters must be a list of filters");
       }
       JsonObject filter = element.getAsJsonObject();
       filters.add(
           TagFilter.builder()
-              .key(KmsJsonProtocol.string(filter, "Key"))
-              .values(KmsJsonProtocol.strings(filter, "Values"))
+              .key(JsonMembers.string(filter, "Key"))
+              .values(JsonMembers.strings(filter, "Values"))
               .build());
     }
     return filters;
