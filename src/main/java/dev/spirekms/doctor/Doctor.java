@@ -71,7 +71,13 @@ public final class Doctor {
     try (AwsClients clients = wiring.clients(config, serverId.orElse(SERVER_ID_PLACEHOLDER))) {
       DoctorContext context =
           new DoctorContext(
-              config, serverId, clients.kms(), clients, wiring.lifecycle(config), clock);
+              config,
+              serverId,
+              clients.kms(),
+              config.tagBasedKeyDiscovery() ? clients.tagging() : null,
+              clients,
+              wiring.lifecycle(config),
+              clock);
       run(checks(), context, findings);
     }
     return new Report(trustDomain, redact(findings, config));

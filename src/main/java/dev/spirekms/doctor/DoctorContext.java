@@ -5,6 +5,9 @@ import dev.spirekms.aws.AwsClients;
 import dev.spirekms.aws.KmsCallException;
 import dev.spirekms.config.PluginConfig;
 import dev.spirekms.keys.KeyNaming;
+import dev.spirekms.keys.SpireTags;
+import dev.spirekms.keys.TaggedKeys;
+import dev.spirekms.keys.TaggedKeys.TaggedKey;
 import dev.spirekms.lifecycle.LifecycleSettings;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -17,11 +20,13 @@ import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.AliasListEntry;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
 import software.amazon.awssdk.services.kms.model.ListAliasesResponse;
+import software.amazon.awssdk.services.resourcegroupstaggingapi.ResourceGroupsTaggingApiClient;
 
 /**
  * What the checks share: the configuration, the server id (when it exists), the clients, the
- * lifecycle's settings, and what was read from KMS once (the alias listing, key descriptions), so
- * each is asked for only once per run. Every KMS call here is a read.
+ * lifecycle's settings, and what was read from KMS once (the alias listing, key descriptions, in
+ * tag mode the keys tagged active for this server), so each is asked for only once per run. Every
+ * KMS and tagging API call here is a read.
  */
 final class DoctorContext {
   // KMS ListAliases: Limit is 1 to 100
@@ -31,21 +36,37 @@ final class DoctorContext {
   private final Optional<String> serverId;
   private final KeyNaming naming;
   private final KmsClient kms;
+  private final ResourceGroupsTaggingApiClient tagging;
   private final AwsClients clients;
   private final LifecycleSettings settings;
   private final Clock clock;
   private final Map<String, KeyMetadata> described = new HashMap<>();
   private List<AliasListEntry> aliases;
   private KmsCallException aliasFailure;
+  private List<TaggedKey> taggedKeys;
+  private KmsCallException taggedKeysFailure;
+
+  /** A context in alias mode, or in tag mode without the tagging API (it is then not asked). */
+  DoctorContext(
+      PluginConfig config,
+      Optional<String> serverId,
+      KmsClient kms,
+      AwsClients clients,
+      LifecycleSettings settings,
+      Clock clock) {
+    this(config, serverId, kms, null, clients, settings, clock);
+  }
 
   /**
    * @param serverId the server id, empty when its file does not exist yet
+   * @param tagging the Resource Groups Tagging API, asked only in tag mode; may be null otherwise
    * @param clients for the credential and endpoint checks; null where only {@code kms} is tested
    */
   DoctorContext(
       PluginConfig config,
       Optional<String> serverId,
       KmsClient kms,
+      ResourceGroupsTaggingApiClient tagging,
       AwsClients clients,
       LifecycleSettings settings,
       Clock clock) {
@@ -56,6 +77,7 @@ final class DoctorContext {
     this.naming =
         new KeyNaming(config.trustDomain(), serverId.orElseGet(() -> UUID.randomUUID().toString()));
     this.kms = kms;
+    this.tagging = tagging;
     this.clients = clients;
     this.settings = settings;
     this.clock = clock;
@@ -75,6 +97,11 @@ final class DoctorContext {
 
   KmsClient kms() {
     return kms;
+  }
+
+  /** Whether the plugin finds its keys by their tags ({@code enable_tag_based_key_discovery}). */
+  boolean tagMode() {
+    return config.tagBasedKeyDiscovery() && tagging != null;
   }
 
   Optional<AwsClients> clients() {
@@ -153,5 +180,40 @@ final class DoctorContext {
       described.put(key.arn(), key);
     }
     return key;
+  }
+
+  /**
+   * The keys tagged active for this server (none without a server id), listed once through
+   * GetResources with the filters the plugin uses at start-up.
+   *
+   * @throws KmsCallException when the listing failed (every call after the first throws the same)
+   * @throws IllegalStateException outside tag mode
+   */
+  List<TaggedKey> taggedKeys() {
+    if (!tagMode()) {
+      throw new IllegalStateException("not in tag mode");
+    }
+    if (taggedKeysFailure != null) {
+      throw taggedKeysFailure;
+    }
+    if (taggedKeys == null) {
+      try {
+        taggedKeys = List.copyOf(TaggedKeys.list(tagging, SpireTags.serverFilters(naming)));
+      } catch (KmsCallException e) {
+        taggedKeysFailure = e;
+        throw e;
+      }
+    }
+    return taggedKeys;
+  }
+
+  /** Whether the tagged key listing failed; the permissions check reports why. */
+  boolean taggedKeysFailed() {
+    try {
+      taggedKeys();
+      return false;
+    } catch (KmsCallException e) {
+      return true;
+    }
   }
 }

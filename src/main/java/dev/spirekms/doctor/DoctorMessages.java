@@ -1,5 +1,7 @@
 package dev.spirekms.doctor;
 
+import dev.spirekms.keys.KeyMessages;
+
 /**
  * Every FAIL and WARN line of the doctor command, with the fix printed after it: the message of a
  * {@link Finding} that is not OK, and its fix. Each has an entry in docs/troubleshooting.md
@@ -80,6 +82,12 @@ public final class DoctorMessages {
       "the key cannot sign in its state: see the keys finding for this key";
   public static final String FIX_OTHER = "see docs/troubleshooting.md for the error code";
 
+  // permissions in tag mode: the message is upstream's, as the plugin's start would fail with it
+  public static final String TAGGING_DENIED = KeyMessages.TAG_DISCOVERY_DENIED + ": %s";
+  public static final String FIX_TAGGING_DENIED =
+      "allow tag:GetResources (on Resource \"*\") in an IAM policy of the plugin's identity (a"
+          + " KMS key policy cannot grant it), or set enable_tag_based_key_discovery = false";
+
   // alias budget
   public static final String ALIAS_PREFIX_TOO_LONG =
       "the alias prefix takes %d of %d characters, leaving %d for key ids, less than the %d"
@@ -106,6 +114,26 @@ public final class DoctorMessages {
   public static final String FIX_ALIAS_NOT_REFRESHED =
       "start the plugin if it is stopped; if it runs, look for \"Failed to refresh\" lines in its"
           + " log (kms:UpdateAlias must be allowed)";
+
+  // keys in tag mode: this server's keys as GetResources finds them
+  public static final String TAGGED_WITHOUT_KEY_ID =
+      "%s is tagged active for this server but has no spire-key-id tag, so the plugin skips it";
+  public static final String FIX_TAGGED_WITHOUT_KEY_ID =
+      "tag it spire-key-id=<SPIRE key id> if it is one of this server's keys, or set its"
+          + " spire-active tag to false";
+  public static final String TAG_MISSING_LAST_UPDATE =
+      "%s: its key %s has no spire-last-update tag; other servers in tag mode take it as stale"
+          + " and may dispose of it";
+  public static final String TAG_MALFORMED_LAST_UPDATE =
+      "%s: its key %s has spire-last-update \"%s\", not Unix seconds; no server disposes of it,"
+          + " and its liveness cannot be read";
+  public static final String TAG_NOT_REFRESHED =
+      "%s: spire-last-update of its key %s is %s old (stamped every %s while the plugin runs);"
+          + " other servers may dispose of it from %s";
+  public static final String FIX_TAG_NOT_REFRESHED =
+      "start the plugin in tag mode if it is stopped: it stamps spire-last-update on its keys"
+          + " every refresh interval; if it runs, look for \"Failed to refresh the"
+          + " spire-last-update tag\" lines in its log (kms:TagResource must be allowed)";
 
   // cleanup: a failed key listing's message is the AWS call's error
   public static final String FIX_LIST_KEYS =

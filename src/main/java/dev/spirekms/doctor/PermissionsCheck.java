@@ -2,6 +2,7 @@ package dev.spirekms.doctor;
 
 import dev.spirekms.aws.AwsCalls;
 import dev.spirekms.aws.KmsCallException;
+import dev.spirekms.keys.TaggedKeys;
 import java.util.List;
 import java.util.Locale;
 import software.amazon.awssdk.core.SdkBytes;
@@ -16,7 +17,8 @@ import software.amazon.awssdk.services.kms.model.SigningAlgorithmSpec;
  * and on each of this server's keys {@code kms:DescribeKey}, {@code kms:GetPublicKey} and {@code
  * kms:Sign} with {@code DryRun} (KMS answers DryRunOperationException when the call would have
  * succeeded). CreateKey, CreateAlias, UpdateAlias, DeleteAlias and ScheduleKeyDeletion have no dry
- * run and are not tried.
+ * run and are not tried. In tag mode also {@code tag:GetResources}, with the filters the plugin
+ * uses at start-up; TagResource has no dry run either.
  */
 final class PermissionsCheck implements Check {
   static final String NAME = "permissions";
@@ -29,6 +31,8 @@ final class PermissionsCheck implements Check {
           + " findings)";
   static final String NO_KEYS =
       "kms:DescribeKey, kms:GetPublicKey and kms:Sign not tried: this server has no keys yet";
+  static final String TAGGING_OK =
+      TaggedKeys.ACTION + " allowed (%d keys tagged active for this server)";
 
   @Override
   public String name() {
@@ -37,6 +41,30 @@ final class PermissionsCheck implements Check {
 
   @Override
   public void run(DoctorContext context, List<Finding> findings) {
+    runKms(context, findings);
+    if (context.tagMode()) {
+      runTagging(context, findings);
+    }
+  }
+
+  private static void runTagging(DoctorContext context, List<Finding> findings) {
+    try {
+      findings.add(Finding.ok(NAME, String.format(TAGGING_OK, context.taggedKeys().size())));
+    } catch (KmsCallException e) {
+      if (e.kind() == KmsCallException.Kind.ACCESS_DENIED) {
+        // the plugin's start fails with upstream's message: show it, with where the grant goes
+        findings.add(
+            Finding.fail(
+                NAME,
+                String.format(DoctorMessages.TAGGING_DENIED, e.getMessage()),
+                DoctorMessages.FIX_TAGGING_DENIED));
+      } else {
+        findings.add(Finding.fail(NAME, e.getMessage(), fix(e)));
+      }
+    }
+  }
+
+  private static void runKms(DoctorContext context, List<Finding> findings) {
     List<AliasListEntry> aliases;
     try {
       aliases = context.aliases();

@@ -1,9 +1,11 @@
 package dev.spirekms.keys;
 
+import dev.spirekms.keys.TaggedKeys.TaggedKey;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awssdk.services.kms.model.Tag;
 import software.amazon.awssdk.services.resourcegroupstaggingapi.model.TagFilter;
 
@@ -49,6 +51,22 @@ public final class SpireTags {
   /** {@code spire-last-update} as upstream writes it: Unix seconds, in decimal. */
   public static Tag lastUpdate(Instant now) {
     return tag(LAST_UPDATE, Long.toString(now.getEpochSecond()));
+  }
+
+  /**
+   * A key's {@code spire-last-update} as upstream reads it: the epoch when the tag is missing,
+   * empty when it is not Unix seconds.
+   */
+  public static Optional<Instant> lastUpdateOf(TaggedKey key) {
+    Optional<String> value = key.tag(LAST_UPDATE);
+    if (value.isEmpty()) {
+      return Optional.of(Instant.EPOCH);
+    }
+    try {
+      return Optional.of(Instant.ofEpochSecond(Long.parseLong(value.get().strip())));
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
   }
 
   /** {@code spire-active=false}: the key is no longer managed. */

@@ -164,14 +164,6 @@ final class StaleTaggedKeyDisposer {
 
   /** The key's {@code spire-last-update}; the epoch when missing, empty when malformed. */
   static Optional<Instant> lastUpdate(TaggedKey key) {
-    Optional<String> value = key.tag(SpireTags.LAST_UPDATE);
-    if (value.isEmpty()) {
-      return Optional.of(Instant.EPOCH);
-    }
-    try {
-      return Optional.of(Instant.ofEpochSecond(Long.parseLong(value.get().strip())));
-    } catch (NumberFormatException e) {
-      return Optional.empty();
-    }
+    return SpireTags.lastUpdateOf(key);
   }
 }

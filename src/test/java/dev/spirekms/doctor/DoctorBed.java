@@ -7,6 +7,7 @@ import dev.spirekms.config.ConfigLoader;
 import dev.spirekms.config.PluginConfig;
 import dev.spirekms.lifecycle.LifecycleSettings;
 import dev.spirekms.localkms.FakeKmsClient;
+import dev.spirekms.localkms.FakeTaggingClient;
 import dev.spirekms.localkms.KmsModel;
 import java.net.URI;
 import java.time.Clock;
@@ -14,7 +15,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.kms.model.CreateAliasRequest;
 import software.amazon.awssdk.services.kms.model.CreateKeyRequest;
@@ -22,6 +25,7 @@ import software.amazon.awssdk.services.kms.model.DisableKeyRequest;
 import software.amazon.awssdk.services.kms.model.KeySpec;
 import software.amazon.awssdk.services.kms.model.KeyUsageType;
 import software.amazon.awssdk.services.kms.model.ScheduleKeyDeletionRequest;
+import software.amazon.awssdk.services.kms.model.Tag;
 
 /**
  * A KMS account (the local model, on a clock the test moves) holding what doctor looks at: this
@@ -83,6 +87,36 @@ final class DoctorBed {
       model.createAlias(CreateAliasRequest.builder().aliasName(alias).targetKeyId(arn).build());
     }
     return arn;
+  }
+
+  /** Makes a key of this trust domain with {@code tags} and no alias, as tag mode makes them. */
+  String taggedKey(Map<String, String> tags) {
+    List<Tag> list = new ArrayList<>();
+    tags.forEach((k, v) -> list.add(Tag.builder().tagKey(k).tagValue(v).build()));
+    return model
+        .createKey(
+            CreateKeyRequest.builder()
+                .keySpec(KeySpec.ECC_NIST_P256)
+                .keyUsage(KeyUsageType.SIGN_VERIFY)
+                .tags(list)
+                .build())
+        .keyMetadata()
+        .arn();
+  }
+
+  /** The tags tag mode puts on one of {@code serverId}'s keys, stamped {@code lastUpdate}. */
+  static Map<String, String> spireTags(String serverId, String spireKeyId, Instant lastUpdate) {
+    return Map.of(
+        "spire-server-td",
+        TRUST_DOMAIN,
+        "spire-server-id",
+        serverId,
+        "spire-active",
+        "true",
+        "spire-key-id",
+        spireKeyId,
+        "spire-last-update",
+        Long.toString(lastUpdate.getEpochSecond()));
   }
 
   static String ownAlias(String spireKeyId) {
@@ -150,6 +184,18 @@ final class DoctorBed {
     return context(config, Optional.of(SERVER_ID));
   }
 
+  /** A context over the fake clients, with the tagging API the plugin uses in tag mode. */
+  DoctorContext taggedContext(PluginConfig config, Optional<String> serverId) {
+    return new DoctorContext(
+        config,
+        serverId,
+        new FakeKmsClient(model),
+        new FakeTaggingClient(model),
+        null,
+        settings(config),
+        clock);
+  }
+
   /** The wiring of the plugin, over the HTTP endpoints given in the configuration. */
   static Doctor.Wiring wiring() {
     return new Doctor.Wiring() {
@@ -173,7 +219,8 @@ final class DoctorBed {
                 config.stsEndpoint(),
                 false,
                 roles,
-                config.roleChain().sessionName(serverId)));
+                config.roleChain().sessionName(serverId),
+                config.taggingEndpoint()));
       }
 
       @Override

@@ -38,6 +38,8 @@ import software.amazon.awssdk.services.kms.model.SignRequest;
 class DoctorTest {
   private static final Set<String> READS =
       Set.of("ListAliases", "ListKeys", "DescribeKey", "GetPublicKey", "Sign");
+  private static final Set<String> TAG_MODE_READS =
+      Set.of("ListAliases", "ListKeys", "DescribeKey", "GetPublicKey", "Sign", "GetResources");
   private static final String EXTERNAL_ID = "doctor-external-id-value-42";
 
   @TempDir static Path motoLogs;
@@ -79,10 +81,14 @@ class DoctorTest {
   }
 
   private void assertOnlyReads() {
+    assertOnlyReads(READS);
+  }
+
+  private void assertOnlyReads(Set<String> reads) {
     List<KmsCall> calls = bed.model.calls();
     assertFalse(calls.isEmpty());
     for (KmsCall call : calls) {
-      assertTrue(READS.contains(call.operation()), "not a read: " + call.operation());
+      assertTrue(reads.contains(call.operation()), "not a read: " + call.operation());
       if (call.operation().equals("Sign")) {
         assertEquals(Boolean.TRUE, call.request(SignRequest.class).dryRun());
         assertFalse(call.succeeded());
@@ -104,6 +110,25 @@ class DoctorTest {
     assertTrue(text.contains("OK    other servers: server " + DoctorBed.OTHER_ID), text);
     assertOnlyReads();
     assertTrue(bed.model.calls("Sign").size() == 2);
+  }
+
+  @Test
+  void inTagModeGetResourcesIsAskedOnceAndStillNothingIsChanged() {
+    bed.taggedKey(DoctorBed.spireTags(DoctorBed.SERVER_ID, "x509-CA-T", bed.clock.instant()));
+    bed.model.clearCalls();
+    String tagMode =
+        "enable_tag_based_key_discovery = true\ntagging_endpoint = \"" + kms.endpoint() + "\"\n";
+
+    Report report = examine(DoctorBed.hcl(endpoints() + tagMode));
+    String text = TextRenderer.render(report);
+
+    assertEquals(0, report.count(Outcome.FAIL), text);
+    assertTrue(
+        text.contains("OK    permissions: tag:GetResources allowed (1 keys tagged active"), text);
+    assertTrue(
+        text.contains("OK    keys: x509-CA-T: tagged active, spire-last-update 0s ago"), text);
+    assertOnlyReads(TAG_MODE_READS);
+    assertEquals(1, bed.model.callCount("GetResources"));
   }
 
   @Test
