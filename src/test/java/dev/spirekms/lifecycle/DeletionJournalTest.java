@@ -68,4 +68,33 @@ class DeletionJournalTest {
         unreadable.getMessage().startsWith("cannot read the deletion journal " + dir + ": "),
         unreadable.getMessage());
   }
+
+  @Test
+  void aFailedWriteIsLoggedAsAnErrorInsteadOfThrown() throws IOException {
+    DeletionJournal journal = DeletionJournal.open(temp.resolve("no-such-directory/journal"));
+    CapturedLog log = new CapturedLog();
+
+    journal.addOrLog(A, "replaced by a new key for x509-CA-A", log);
+
+    List<CapturedLog.Line> lines = log.withMessage(LifecycleMessages.JOURNAL_WRITE_FAILED);
+    assertEquals(1, lines.size(), log.lines().toString());
+    assertEquals(A, lines.get(0).fields().get("key_arn"));
+  }
+
+  @Test
+  void aFailedRemovalIsLoggedAsAWarningAndTheKeyStaysInTheFile() throws IOException {
+    Path file = temp.resolve("journal");
+    DeletionJournal journal = DeletionJournal.open(file);
+    journal.add(A, "replaced by a new key for x509-CA-A");
+    // the rewrite's rename cannot replace a directory that is not empty
+    Files.delete(file);
+    Files.createDirectories(file.resolve("in-the-way"));
+    CapturedLog log = new CapturedLog();
+
+    journal.removeOrLog(A, log);
+
+    List<CapturedLog.Line> lines = log.withMessage(LifecycleMessages.JOURNAL_REMOVE_FAILED);
+    assertEquals(1, lines.size(), log.lines().toString());
+    assertEquals(A, lines.get(0).fields().get("key_arn"));
+  }
 }
