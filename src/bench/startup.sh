@@ -3,12 +3,13 @@
 # the KeyManager cookie) to reading its whole handshake line on stdout, and the CPU time used by
 # then. Prints every run, then the median and the minimum of each.
 #
-# Usage: src/bench/startup.sh [-n RUNS] [-j JAVA_HOME] [-d DIST_DIR] [--no-archive]
+# Usage: src/bench/startup.sh [-n RUNS] [-j JAVA_HOME] [-d DIST_DIR] [--no-archive] [--static]
 #   -n RUNS         timed runs (default 10)
 #   -j JAVA_HOME    the Java to run the plugin on (default: $JAVA_HOME, else java on PATH); a
 #                   self-contained distribution runs on its own runtime/ whatever this says
 #   -d DIST_DIR     the unpacked distribution (default: the plain one in target/dist/)
 #   --no-archive    measure without a class-data archive (SPIRE_AWS_KMS_KEYMANAGER_CACHE_DIR=off)
+#   --static        start bin/spire-aws-kms-keymanager-static (self-contained distribution only)
 #
 # Run `mvn -B package -DskipTests` first. The launcher keeps its class-data archive in a private
 # temporary cache: one untimed start trains it, the script waits until it is in place, then one more
@@ -25,7 +26,8 @@ while [ $# -gt 0 ]; do
     -j) java_home=$2; shift 2 ;;
     -d) dist=$2; shift 2 ;;
     --no-archive) archive=no; shift ;;
-    *) echo "usage: $0 [-n RUNS] [-j JAVA_HOME] [-d DIST_DIR] [--no-archive]" >&2; exit 2 ;;
+    --static) launcher_name=spire-aws-kms-keymanager-static; shift ;;
+    *) echo "usage: $0 [-n RUNS] [-j JAVA_HOME] [-d DIST_DIR] [--no-archive] [--static]" >&2; exit 2 ;;
   esac
 done
 if [ -z "$dist" ]; then
@@ -33,7 +35,7 @@ if [ -z "$dist" ]; then
   dist=$(ls -d "$root"/target/dist/spire-aws-kms-keymanager-*/ 2>/dev/null | grep -v -- '-linux-' | head -n 1)
   dist=${dist%/}
 fi
-launcher=$dist/bin/spire-aws-kms-keymanager
+launcher=$dist/bin/${launcher_name:-spire-aws-kms-keymanager}
 [ -x "$launcher" ] || { echo "no launcher at $launcher; run mvn -B package -DskipTests first" >&2; exit 1; }
 
 work=$(mktemp -d)
