@@ -3,6 +3,7 @@ package dev.spirekms.lifecycle;
 import dev.spirekms.keys.KeyNaming;
 import java.time.Clock;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 
 /**
@@ -19,4 +20,10 @@ record CleanupScope(
     Clock clock,
     TaskScheduler scheduler,
     StopSwitch stop,
-    Logger log) {}
+    Logger log) {
+
+  /** A paced task of this scope: its scheduler, call interval, stop switch and logger. */
+  <S> PacedTask<S> pacedTask(String name, Supplier<PacedTask.Run<S>> runs, LifecycleKms kms) {
+    return new PacedTask<>(name, runs, scheduler, settings.callInterval(), kms, stop, log);
+  }
+}

@@ -38,15 +38,7 @@ final class OrphanKeySweeper {
   OrphanKeySweeper(CleanupScope scope, LifecycleKms kms) {
     this.scope = scope;
     this.kms = kms;
-    this.task =
-        new PacedTask<>(
-            "orphan key sweep",
-            Run::new,
-            scope.scheduler(),
-            scope.settings().callInterval(),
-            kms,
-            scope.stop(),
-            scope.log());
+    this.task = scope.pacedTask("orphan key sweep", Run::new, kms);
   }
 
   /** Starts one sweep over all keys of the account and region. */

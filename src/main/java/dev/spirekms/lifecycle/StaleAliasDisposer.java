@@ -35,15 +35,7 @@ final class StaleAliasDisposer {
   StaleAliasDisposer(CleanupScope scope, LifecycleKms kms) {
     this.scope = scope;
     this.kms = kms;
-    this.task =
-        new PacedTask<>(
-            "stale alias disposal",
-            Run::new,
-            scope.scheduler(),
-            scope.settings().callInterval(),
-            kms,
-            scope.stop(),
-            scope.log());
+    this.task = scope.pacedTask("stale alias disposal", Run::new, kms);
   }
 
   /** Starts one pass over all aliases of the account and region. */

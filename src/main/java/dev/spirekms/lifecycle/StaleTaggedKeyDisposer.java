@@ -31,15 +31,7 @@ final class StaleTaggedKeyDisposer {
   StaleTaggedKeyDisposer(CleanupScope scope, LifecycleKms kms) {
     this.scope = scope;
     this.kms = kms;
-    this.task =
-        new PacedTask<>(
-            "stale key disposal",
-            Run::new,
-            scope.scheduler(),
-            scope.settings().callInterval(),
-            kms,
-            scope.stop(),
-            scope.log());
+    this.task = scope.pacedTask("stale key disposal", Run::new, kms);
   }
 
   CompletableFuture<Summary> runOnce() {
