@@ -35,7 +35,6 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -230,7 +229,7 @@ class LauncherEndToEndTest {
     try (GoPluginHost first = withCache(plugin(dist), cache).start()) {
       assertEquals(0, first.shutdown().exitCode());
     }
-    Path archive = awaitArchive(cache, Duration.ofMinutes(2));
+    Path archive = ClassDataArchives.await(cache, Duration.ofMinutes(2));
 
     try (GoPluginHost second = withCache(plugin(dist), cache).start()) {
       String cmdline = commandLine(second.process().pid());
@@ -476,38 +475,6 @@ class LauncherEndToEndTest {
       }
     }
     return copy;
-  }
-
-  /** Polls until the background training has put an archive in place. */
-  private static Path awaitArchive(Path cache, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      Optional<Path> archive = findArchive(cache);
-      if (archive.isPresent()) {
-        return archive.get();
-      }
-      TimeUnit.MILLISECONDS.sleep(100);
-    }
-    StringBuilder logs = new StringBuilder();
-    if (Files.isDirectory(cache)) {
-      try (Stream<Path> files = Files.list(cache)) {
-        for (Path log : files.filter(p -> p.toString().endsWith(".log")).toList()) {
-          logs.append(Files.readString(log));
-        }
-      }
-    }
-    throw new AssertionError("no class-data archive after " + timeout + "; training log:\n" + logs);
-  }
-
-  private static Optional<Path> findArchive(Path cache) throws IOException {
-    if (!Files.isDirectory(cache)) {
-      return Optional.empty();
-    }
-    try (Stream<Path> files = Files.list(cache)) {
-      return files
-          .filter(p -> p.toString().endsWith(".jsa") || p.toString().endsWith(".aot"))
-          .findFirst();
-    }
   }
 
   private static String sha256(Path file) throws Exception {

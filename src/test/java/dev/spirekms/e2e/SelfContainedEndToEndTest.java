@@ -41,7 +41,6 @@ import java.security.spec.X509EncodedKeySpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -126,7 +125,7 @@ class SelfContainedEndToEndTest {
         assertHclogLines(host.stderrLines());
       }
 
-      Path archive = awaitArchive(cache, Duration.ofMinutes(2));
+      Path archive = ClassDataArchives.await(cache, Duration.ofMinutes(2));
       try (GoPluginHost host =
           withoutJava(local.launch(SELF_CONTAINED), path)
               .env("SPIRE_AWS_KMS_KEYMANAGER_CACHE_DIR", cache.toString())
@@ -331,30 +330,5 @@ class SelfContainedEndToEndTest {
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(0, process.waitFor(), output);
-  }
-
-  /** Polls until the background training has put an archive in place. */
-  private static Path awaitArchive(Path cache, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (Files.isDirectory(cache)) {
-        try (Stream<Path> files = Files.list(cache)) {
-          Optional<Path> archive = files.filter(p -> p.toString().endsWith(".jsa")).findFirst();
-          if (archive.isPresent()) {
-            return archive.get();
-          }
-        }
-      }
-      TimeUnit.MILLISECONDS.sleep(100);
-    }
-    StringBuilder logs = new StringBuilder();
-    if (Files.isDirectory(cache)) {
-      try (Stream<Path> files = Files.list(cache)) {
-        for (Path log : files.filter(p -> p.toString().endsWith(".log")).toList()) {
-          logs.append(Files.readString(log));
-        }
-      }
-    }
-    throw new AssertionError("no class-data archive after " + timeout + "; training log:\n" + logs);
   }
 }

@@ -21,9 +21,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -139,7 +137,7 @@ class StaticLauncherEndToEndTest {
         assertEquals(0, first.shutdown().exitCode());
         assertEquals(List.of(first.handshake().line()), first.stdoutLines());
       }
-      Path archive = awaitArchive(cache, Duration.ofMinutes(2));
+      Path archive = ClassDataArchives.await(cache, Duration.ofMinutes(2));
       try (GoPluginHost second =
           launch(local, root).env("SPIRE_AWS_KMS_KEYMANAGER_CACHE_DIR", cache.toString()).start()) {
         String cmdline =
@@ -176,33 +174,5 @@ class StaticLauncherEndToEndTest {
         stderr);
     assertTrue(stderr.endsWith("; reinstall the distribution\n"), stderr);
     assertEquals(1, stderr.lines().count(), stderr);
-  }
-
-  /** Polls until the background training has put an archive in place. */
-  private static Path awaitArchive(Path cache, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (Files.isDirectory(cache)) {
-        try (Stream<Path> files = Files.list(cache)) {
-          Optional<Path> archive =
-              files
-                  .filter(p -> p.toString().endsWith(".jsa") || p.toString().endsWith(".aot"))
-                  .findFirst();
-          if (archive.isPresent()) {
-            return archive.get();
-          }
-        }
-      }
-      TimeUnit.MILLISECONDS.sleep(100);
-    }
-    StringBuilder logs = new StringBuilder();
-    if (Files.isDirectory(cache)) {
-      try (Stream<Path> files = Files.list(cache)) {
-        for (Path log : files.filter(p -> p.toString().endsWith(".log")).toList()) {
-          logs.append(Files.readString(log));
-        }
-      }
-    }
-    throw new AssertionError("no class-data archive after " + timeout + "; training log:\n" + logs);
   }
 }
