@@ -24,6 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * local port of the latter, which the HTTP server sees as the remote port of the exchange.
  */
 final class ConnectionRelay implements AutoCloseable {
+  private static final long HANG_UP_PAUSE_MILLIS = 100;
+
   private final InetAddress loopback;
   private final InetSocketAddress backend;
   private final Map<Integer, Pair> byBackendPort = new ConcurrentHashMap<>();
@@ -128,6 +130,27 @@ final class ConnectionRelay implements AutoCloseable {
     }
     pair.reset();
     return true;
+  }
+
+  /**
+   * Ends the client connection whose relayed connection has local port {@code backendPort} the
+   * orderly way (FIN), after a pause in which what the server sent so far is passed on (a copy on
+   * the loopback interface takes microseconds; the pause is a generous bound).
+   */
+  void hangUp(int backendPort) {
+    Pair pair = byBackendPort.remove(backendPort);
+    if (pair == null) {
+      return;
+    }
+    try {
+      Thread.sleep(HANG_UP_PAUSE_MILLIS);
+      pair.client().shutdownOutput();
+    } catch (IOException e) {
+      // already closed
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    closeQuietly(pair.server());
   }
 
   /** Stops listening (connections are refused) and resets every open connection. */

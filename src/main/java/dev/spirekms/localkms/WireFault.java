@@ -72,7 +72,11 @@ public final class WireFault {
     return new WireFault(Kind.MALFORMED_JSON, Duration.ZERO, 0);
   }
 
-  /** Sends a {@code Content-Length} twice the size of the half body it sends, then closes. */
+  /**
+   * Sends a {@code Content-Length} twice the size of the half body it sends; on a server started
+   * with connection faults it then closes the connection, otherwise the connection stays open and
+   * the client waits for the rest until its own timeout.
+   */
   public static WireFault truncatedBody() {
     return new WireFault(Kind.TRUNCATED_BODY, Duration.ZERO, 0);
   }

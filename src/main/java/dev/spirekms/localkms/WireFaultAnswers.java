@@ -57,8 +57,11 @@ final class WireFaultAnswers {
         OutputStream out = exchange.getResponseBody();
         out.write(full, 0, full.length / 2);
         out.flush();
+        if (relay != null) {
+          relay.hangUp(exchange.getRemoteAddress().getPort());
+        }
         try {
-          out.close(); // fewer bytes than announced: the server closes the connection
+          out.close();
         } catch (IOException expected) {
           // "insufficient bytes written to stream"
         }

@@ -167,8 +167,14 @@ class LocalKmsServerWireFaultTest {
     String keyId = createKey();
     WireFaultRule rule =
         server.wireFaults().always(KmsOperations.GET_PUBLIC_KEY, WireFault.truncatedBody());
-    assertThrows(SdkClientException.class, () -> getPublicKey(keyId));
-    assertTrue(rule.fired() >= 1 && rule.fired() <= ATTEMPTS, rule.toString());
+    long start = System.nanoTime();
+    SdkClientException e = assertThrows(SdkClientException.class, () -> getPublicKey(keyId));
+    // HttpURLConnection ends the body stream early; the SDK's JSON reader finds the end of input
+    assertTrue(
+        causes(e).contains("end-of-input") || causes(e).contains("premature eof"), causes(e));
+    assertEquals(ATTEMPTS, rule.fired());
+    assertTrue(
+        Duration.ofNanos(System.nanoTime() - start).toSeconds() < 5, "no wait for a timeout");
   }
 
   @Test
