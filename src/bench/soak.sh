@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Soak: the packaged plugin, started as SPIRE starts it (go-plugin handshake), signs at a steady rate
-# for N minutes against a local KMS, rotates its keys every 10 seconds and meets a fault every 3
-# seconds (connection resets, HTML 503s, malformed and truncated bodies, throttling, slow and frozen
-# answers, KMS 500s, and a KMS that goes away for 3 seconds). Prints progress every 5 seconds, then
-# requests, SignData errors by gRPC code, p50/p99 latency, RSS, threads and open file descriptors of
-# the plugin process over time, and the key inventory at the end. Exits 1 if an RPC ended with a code
+# for N minutes against a local KMS, in 3-second steps: every third step rotates a key, the others
+# each inject one fault (connection resets, HTML 503s, malformed and truncated bodies, throttling,
+# slow and frozen answers, KMS 500s, and a KMS that goes away for the step). Prints progress every
+# 5 seconds, then requests, SignData errors by gRPC code, p50/p99 latency, RSS, threads and open file
+# descriptors of the plugin process over time, and the key inventory at the end. Exits 1 if an RPC ended with a code
 # other than OK or Unavailable, a key was leaked (neither aliased nor pending deletion) or a key id
 # lost its key.
 #

@@ -42,6 +42,10 @@ import software.amazon.awssdk.core.exception.SdkClientException;
  * x-amzn-ErrorType} and body {@code {"__type": "<code>", "message": "..."}}. An injected {@link
  * Fault#timeout()} is served by holding the request unanswered until the client gives up (or the
  * server closes), so the client's own timeout fires.
+ *
+ * <p>{@link #wireFaults()} breaks the exchange itself (slow, held, malformed or truncated answers,
+ * HTML 5xx pages); a server made by {@link #startWithConnectionFaults} can also reset connections
+ * and go away and come back on its port.
  */
 public final class LocalKmsServer implements AutoCloseable {
   private static final String TARGET_PREFIX = "TrentService.";

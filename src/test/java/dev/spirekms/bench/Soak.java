@@ -59,7 +59,7 @@ public final class Soak {
   public static final Set<Status.Code> ALLOWED = Set.of(Status.Code.OK, Status.Code.UNAVAILABLE);
 
   private static final List<String> KEY_IDS = List.of("x509-CA-A", "jwt-key-A");
-  private static final Duration ROTATION_EVERY = Duration.ofSeconds(10);
+  private static final Duration ROTATION_EVERY = Duration.ofSeconds(9);
   private static final Duration FAULT_EVERY = Duration.ofSeconds(3);
   private static final Duration SAMPLE_EVERY = Duration.ofSeconds(5);
   private static final Duration SETTLE = Duration.ofSeconds(30);
@@ -203,16 +203,19 @@ public final class Soak {
         TimeUnit.MICROSECONDS);
     // rotations and faults take turns on one thread, so that KMS never goes away mid-rotation
     AtomicInteger step = new AtomicInteger();
+    AtomicInteger faultCount = new AtomicInteger();
     long faultsPerRotation = ROTATION_EVERY.toMillis() / FAULT_EVERY.toMillis();
     clock.scheduleWithFixedDelay(
         () -> {
           int n = step.getAndIncrement();
           if (n % faultsPerRotation == faultsPerRotation - 1) {
+            endFaults(kms);
             String id = KEY_IDS.get(rotations.getAndIncrement() % KEY_IDS.size());
             Status.Code code = generate(keys, id);
             rotationCodes.computeIfAbsent(code.name(), c -> new LongAdder()).increment();
           } else {
-            faults.add(injectFault(kms, n));
+            endFaults(kms);
+            faults.add(injectFault(kms, faultCount.getAndIncrement()));
           }
         },
         FAULT_EVERY.toMillis(),
@@ -237,9 +240,7 @@ public final class Soak {
     clock.awaitTermination(60, TimeUnit.SECONDS);
     signers.shutdown();
     signers.awaitTermination(60, TimeUnit.SECONDS);
-    kms.wireFaults().clear();
-    kms.model().faults().clear();
-    kms.comeBack();
+    endFaults(kms);
 
     Inventory inventory = settle(kms.model());
     long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
@@ -260,8 +261,8 @@ public final class Soak {
         inventory.lostAliases());
   }
 
-  /** One fault from a fixed cycle; the long-lived ones end before the next one starts. */
-  private static String injectFault(LocalKmsServer kms, int n) {
+  /** Ends every fault: rules cleared, held calls released, KMS listening again. */
+  private static void endFaults(LocalKmsServer kms) {
     kms.wireFaults().clear();
     kms.model().faults().clear();
     try {
@@ -269,6 +270,10 @@ public final class Soak {
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** The n-th fault of a fixed cycle; it lasts until the next step of the schedule ends it. */
+  private static String injectFault(LocalKmsServer kms, int n) {
     String sign = KmsOperations.SIGN;
     return switch (n % 9) {
       case 0 -> {
