@@ -281,34 +281,34 @@ public final class Soak {
         yield "reset x3";
       }
       case 1 -> {
+        kms.goAway(); // comes back when the next fault starts
+        yield "gone 3s";
+      }
+      case 2 -> {
         kms.wireFaults().add(WireFaultRule.on(sign).times(2).with(WireFault.htmlError(503)));
         yield "html 503 x2";
       }
-      case 2 -> {
-        kms.wireFaults().add(WireFaultRule.on(sign).times(2).with(WireFault.malformedJson()));
-        yield "malformed x2";
-      }
       case 3 -> {
-        kms.wireFaults().add(WireFaultRule.on(sign).times(2).with(WireFault.truncatedBody()));
-        yield "truncated x2";
-      }
-      case 4 -> {
-        kms.model().faults().failNext(sign, 4, Fault.throttling());
-        yield "throttling x4";
-      }
-      case 5 -> {
-        kms.wireFaults()
-            .add(WireFaultRule.on(sign).times(2).with(WireFault.delay(Duration.ofSeconds(2))));
-        yield "delay 2s x2";
-      }
-      case 6 -> {
         // a frozen KMS for one Sign: held until the next fault clears it (3 s)
         kms.wireFaults().add(WireFaultRule.on(sign).with(WireFault.hold()));
         yield "hold x1";
       }
+      case 4 -> {
+        kms.wireFaults().add(WireFaultRule.on(sign).times(2).with(WireFault.malformedJson()));
+        yield "malformed x2";
+      }
+      case 5 -> {
+        kms.model().faults().failNext(sign, 4, Fault.throttling());
+        yield "throttling x4";
+      }
+      case 6 -> {
+        kms.wireFaults().add(WireFaultRule.on(sign).times(2).with(WireFault.truncatedBody()));
+        yield "truncated x2";
+      }
       case 7 -> {
-        kms.goAway(); // comes back when the next fault starts
-        yield "gone 3s";
+        kms.wireFaults()
+            .add(WireFaultRule.on(sign).times(2).with(WireFault.delay(Duration.ofSeconds(2))));
+        yield "delay 2s x2";
       }
       default -> {
         kms.model().faults().failNext(sign, 2, Fault.internalError());

@@ -33,6 +33,7 @@ class SoakEndToEndTest {
     assertTrue(
         result.rotationCodes().getOrDefault("OK", 0L) >= 1, result.rotationCodes().toString());
     assertTrue(result.faultsInjected().size() >= 5, result.faultsInjected().toString());
+    assertTrue(result.faultsInjected().contains("gone 3s"), result.faultsInjected().toString());
     assertEquals(List.of(), result.leaked());
     assertEquals(List.of(), result.lostAliases());
     int firstFds = result.samples().get(1).fds();
