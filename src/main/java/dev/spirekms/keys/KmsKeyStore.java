@@ -5,6 +5,7 @@ import dev.spirekms.aws.AwsSettings;
 import dev.spirekms.aws.KmsCallException;
 import dev.spirekms.config.KmsAliasNames;
 import dev.spirekms.keys.KeyStoreException.Kind;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -14,9 +15,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.CreateKeyResponse;
@@ -128,10 +131,11 @@ public final class KmsKeyStore {
    * replaces to the deletion queue.
    */
   public KeyEntry generate(String spireKeyId, SpireKeyType type) {
+    CallBudget budget = CallBudget.start(CallBudget.GENERATE_KEY);
     ReentrantLock lock = locks.computeIfAbsent(spireKeyId, id -> new ReentrantLock());
     lock.lock();
     try {
-      return generateLocked(spireKeyId, type);
+      return generateLocked(spireKeyId, type, budget);
     } finally {
       lock.unlock();
     }
@@ -185,7 +189,7 @@ public final class KmsKeyStore {
         Kind.KEY_NOT_FOUND, String.format(KeyMessages.KEY_NOT_FOUND, spireKeyId));
   }
 
-  private KeyEntry generateLocked(String spireKeyId, SpireKeyType type) {
+  private KeyEntry generateLocked(String spireKeyId, SpireKeyType type, CallBudget budget) {
     KeyNaming naming = settings.naming();
     String aliasName = naming.aliasName(spireKeyId);
     if (aliasName.length() > KmsAliasNames.MAX_LENGTH) {
@@ -199,12 +203,12 @@ public final class KmsKeyStore {
               KmsAliasNames.MAX_LENGTH));
     }
     Optional<String> policy = settings.policy().policy();
-    String keyArn = createKey(spireKeyId, type, policy);
+    String keyArn = createKey(spireKeyId, type, policy, budget);
     KeyEntry entry;
     try {
-      byte[] pkix = publicKeyOf(keyArn, type);
+      byte[] pkix = publicKeyOf(keyArn, type, budget);
       entry = new KeyEntry(spireKeyId, type, keyArn, aliasName, pkix, Fingerprints.of(pkix));
-      pointAlias(spireKeyId, aliasName, keyArn);
+      pointAlias(spireKeyId, aliasName, keyArn, budget);
     } catch (RuntimeException e) {
       // the new key has no alias: delete it now rather than leave an orphan (spire#5497)
       deletionQueue.enqueue(keyArn, "its GenerateKey failed after the key was created");
@@ -224,7 +228,8 @@ public final class KmsKeyStore {
     return entry;
   }
 
-  private String createKey(String spireKeyId, SpireKeyType type, Optional<String> policy) {
+  private String createKey(
+      String spireKeyId, SpireKeyType type, Optional<String> policy, CallBudget budget) {
     List<Tag> tags = new ArrayList<>();
     if (tagging != null) {
       tags.addAll(
@@ -240,9 +245,12 @@ public final class KmsKeyStore {
               () ->
                   kms.createKey(
                       b -> {
+                        Duration timeout = budget.nextCall();
                         b.overrideConfiguration(
                                 o ->
-                                    o.apiCallAttemptTimeout(AwsSettings.CREATE_KEY_ATTEMPT_TIMEOUT))
+                                    o.apiCallTimeout(timeout)
+                                        .apiCallAttemptTimeout(
+                                            AwsSettings.CREATE_KEY_ATTEMPT_TIMEOUT))
                             .description(settings.naming().description(spireKeyId))
                             .keyUsage(KeyUsageType.SIGN_VERIFY)
                             .keySpec(type.keySpec());
@@ -261,10 +269,13 @@ public final class KmsKeyStore {
     }
   }
 
-  private byte[] publicKeyOf(String keyArn, SpireKeyType type) {
+  private byte[] publicKeyOf(String keyArn, SpireKeyType type, CallBudget budget) {
     GetPublicKeyResponse response;
     try {
-      response = AwsCalls.call("kms:GetPublicKey", () -> kms.getPublicKey(b -> b.keyId(keyArn)));
+      response =
+          AwsCalls.call(
+              "kms:GetPublicKey",
+              () -> kms.getPublicKey(b -> b.keyId(keyArn).overrideConfiguration(within(budget))));
     } catch (KmsCallException e) {
       throw KeyStoreException.fromCall(KeyMessages.FAILED_TO_GET_PUBLIC_KEY, e);
     }
@@ -279,16 +290,14 @@ public final class KmsKeyStore {
     return response.publicKey().asByteArray();
   }
 
-  private void pointAlias(String spireKeyId, String aliasName, String keyArn) {
+  private void pointAlias(String spireKeyId, String aliasName, String keyArn, CallBudget budget) {
     boolean exists = entries.containsKey(spireKeyId) || unusableAliases.contains(aliasName);
     if (exists) {
-      updateAlias(aliasName, keyArn);
+      updateAlias(aliasName, keyArn, budget);
       return;
     }
     try {
-      AwsCalls.call(
-          "kms:CreateAlias",
-          () -> kms.createAlias(b -> b.aliasName(aliasName).targetKeyId(keyArn)));
+      createAlias(aliasName, keyArn, budget);
     } catch (KmsCallException e) {
       if (e.kind() != KmsCallException.Kind.ALREADY_EXISTS) {
         throw KeyStoreException.fromCall(KeyMessages.FAILED_TO_CREATE_ALIAS, e);
@@ -299,24 +308,44 @@ public final class KmsKeyStore {
           .addKeyValue("alias_name", aliasName)
           .addKeyValue("spire_key_id", spireKeyId)
           .log(KeyMessages.ALIAS_APPEARED);
-      updateAlias(aliasName, keyArn);
+      updateAlias(aliasName, keyArn, budget);
     }
   }
 
-  private void updateAlias(String aliasName, String keyArn) {
+  private void createAlias(String aliasName, String keyArn, CallBudget budget) {
+    AwsCalls.call(
+        "kms:CreateAlias",
+        () ->
+            kms.createAlias(
+                b ->
+                    b.aliasName(aliasName)
+                        .targetKeyId(keyArn)
+                        .overrideConfiguration(within(budget))));
+  }
+
+  /** A request's timeout: what is left of {@code budget}. */
+  private static Consumer<AwsRequestOverrideConfiguration.Builder> within(CallBudget budget) {
+    Duration timeout = budget.nextCall();
+    return o -> o.apiCallTimeout(timeout);
+  }
+
+  private void updateAlias(String aliasName, String keyArn, CallBudget budget) {
     try {
       AwsCalls.call(
           "kms:UpdateAlias",
-          () -> kms.updateAlias(b -> b.aliasName(aliasName).targetKeyId(keyArn)));
+          () ->
+              kms.updateAlias(
+                  b ->
+                      b.aliasName(aliasName)
+                          .targetKeyId(keyArn)
+                          .overrideConfiguration(within(budget))));
     } catch (KmsCallException e) {
       if (e.kind() != KmsCallException.Kind.NOT_FOUND) {
         throw KeyStoreException.fromCall(KeyMessages.FAILED_TO_UPDATE_ALIAS, e);
       }
       // KMS deletes a key's aliases with the key: the alias is gone, so make it again
       try {
-        AwsCalls.call(
-            "kms:CreateAlias",
-            () -> kms.createAlias(b -> b.aliasName(aliasName).targetKeyId(keyArn)));
+        createAlias(aliasName, keyArn, budget);
       } catch (KmsCallException again) {
         throw KeyStoreException.fromCall(KeyMessages.FAILED_TO_CREATE_ALIAS, again);
       }

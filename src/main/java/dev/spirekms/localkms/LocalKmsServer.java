@@ -42,6 +42,10 @@ import software.amazon.awssdk.core.exception.SdkClientException;
  * x-amzn-ErrorType} and body {@code {"__type": "<code>", "message": "..."}}. An injected {@link
  * Fault#timeout()} is served by holding the request unanswered until the client gives up (or the
  * server closes), so the client's own timeout fires.
+ *
+ * <p>{@link #wireFaults()} breaks the exchange itself (slow, held, malformed or truncated answers,
+ * HTML 5xx pages); a server made by {@link #startWithConnectionFaults} can also reset connections
+ * and go away and come back on its port.
  */
 public final class LocalKmsServer implements AutoCloseable {
   private static final String TARGET_PREFIX = "TrentService.";
@@ -86,13 +90,17 @@ public final class LocalKmsServer implements AutoCloseable {
   private final ExecutorService executor;
   private final CountDownLatch closed = new CountDownLatch(1);
   private final Deque<String> signedBy = new ArrayDeque<>();
+  private final WireFaults wireFaults;
+  private final ConnectionRelay relay;
 
-  private LocalKmsServer(KmsModel model, int port) throws IOException {
+  private LocalKmsServer(KmsModel model, int port, boolean connectionFaults) throws IOException {
     this.model = model;
     this.protocol = new KmsJsonProtocol(model);
     this.tagging = new TaggingJsonProtocol(model);
+    this.wireFaults = new WireFaults(connectionFaults);
     InetAddress loopback = InetAddress.getByAddress("localhost", new byte[] {127, 0, 0, 1});
-    this.server = HttpServer.create(new InetSocketAddress(loopback, port), 0);
+    this.server =
+        HttpServer.create(new InetSocketAddress(loopback, connectionFaults ? 0 : port), 0);
     AtomicInteger threads = new AtomicInteger();
     this.executor =
         Executors.newCachedThreadPool(
@@ -104,6 +112,17 @@ public final class LocalKmsServer implements AutoCloseable {
     server.setExecutor(executor);
     server.createContext("/", this::handle);
     server.start();
+    ConnectionRelay front = null;
+    if (connectionFaults) {
+      try {
+        front = new ConnectionRelay(loopback, port, server.getAddress());
+      } catch (IOException | RuntimeException e) {
+        server.stop(0);
+        executor.shutdownNow();
+        throw e;
+      }
+    }
+    this.relay = front;
   }
 
   /**
@@ -116,7 +135,23 @@ public final class LocalKmsServer implements AutoCloseable {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("not a TCP port: " + port);
     }
-    return new LocalKmsServer(model, port);
+    return new LocalKmsServer(model, port, false);
+  }
+
+  /**
+   * Starts serving {@code model} on 127.0.0.1 behind a TCP relay, so that besides every other
+   * {@link WireFault} it can reset connections ({@link WireFault#reset()}) and go away and come
+   * back on the same port ({@link #goAway()}, {@link #comeBack()}).
+   *
+   * @param port the TCP port, or 0 for any free port (see {@link #endpoint()})
+   */
+  public static LocalKmsServer startWithConnectionFaults(KmsModel model, int port)
+      throws IOException {
+    Objects.requireNonNull(model, "model");
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("not a TCP port: " + port);
+    }
+    return new LocalKmsServer(model, port, true);
   }
 
   /**
@@ -192,11 +227,38 @@ public final class LocalKmsServer implements AutoCloseable {
   }
 
   public int port() {
-    return server.getAddress().getPort();
+    return relay != null ? relay.port() : server.getAddress().getPort();
   }
 
   public KmsModel model() {
     return model;
+  }
+
+  /** The server's wire fault rules and request counts. */
+  public WireFaults wireFaults() {
+    return wireFaults;
+  }
+
+  /**
+   * Goes away as a stopped KMS does: stops listening on the port, so that connections are refused,
+   * and resets every open connection. Calls held by a {@link WireFault#hold()} stay held.
+   *
+   * @throws IllegalStateException if the server was started without connection faults
+   */
+  public void goAway() {
+    requireRelay().goAway();
+  }
+
+  /** Listens again on the same port after {@link #goAway()}. */
+  public void comeBack() throws IOException {
+    requireRelay().comeBack();
+  }
+
+  private ConnectionRelay requireRelay() {
+    if (relay == null) {
+      throw new IllegalStateException("the server was started without connection faults");
+    }
+    return relay;
   }
 
   /**
@@ -228,6 +290,10 @@ public final class LocalKmsServer implements AutoCloseable {
       return;
     }
     closed.countDown();
+    wireFaults.releaseHolds();
+    if (relay != null) {
+      relay.close();
+    }
     server.stop(0);
     executor.shutdownNow();
   }
@@ -255,8 +321,14 @@ public final class LocalKmsServer implements AutoCloseable {
                 "unknown operation " + target);
             return;
           }
+          if (faulted(operation, exchange, null)) {
+            return;
+          }
           JsonObject body = readBody(exchange);
-          send(exchange, received, 200, tagging.handle(operation, body).toString());
+          String answer = tagging.handle(operation, body).toString();
+          if (!faulted(operation, exchange, answer)) {
+            send(exchange, received, 200, answer);
+          }
           return;
         }
         String operation =
@@ -268,8 +340,14 @@ public final class LocalKmsServer implements AutoCloseable {
               exchange, received, 400, "UnknownOperationException", "unknown operation " + target);
           return;
         }
+        if (faulted(operation, exchange, null)) {
+          return;
+        }
         JsonObject body = readBody(exchange);
-        send(exchange, received, 200, protocol.handle(operation, body).toString());
+        String answer = protocol.handle(operation, body).toString();
+        if (!faulted(operation, exchange, answer)) {
+          send(exchange, received, 200, answer);
+        }
       } catch (MalformedRequestException e) {
         sendError(exchange, received, 400, "SerializationException", e.getMessage());
       } catch (AwsServiceException e) {
@@ -289,6 +367,21 @@ public final class LocalKmsServer implements AutoCloseable {
         sendError(exchange, received, 500, "KMSInternalException", String.valueOf(e.getMessage()));
       }
     }
+  }
+
+  /**
+   * Counts the request (before the model sees it) and serves the wire fault that applies to it, if
+   * any; true if that finished the exchange.
+   *
+   * @param answer the model's answer, or null before the model saw the call
+   */
+  private boolean faulted(String operation, HttpExchange exchange, String answer)
+      throws IOException {
+    if (answer == null) {
+      wireFaults.received(operation);
+    }
+    WireFault fault = wireFaults.fire(operation, answer != null);
+    return fault != null && WireFaultAnswers.serve(fault, exchange, answer, relay);
   }
 
   private void stall() {

@@ -1,0 +1,30 @@
+package dev.spirekms.keys;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class CallBudgetTest {
+  @Test
+  void aFreshBudgetGivesTheWholeCallTimeoutWhenItIsShorter() {
+    CallBudget budget = CallBudget.start(Duration.ofSeconds(25));
+    assertEquals(Duration.ofSeconds(20), budget.nextCall(Duration.ofSeconds(20)));
+  }
+
+  @Test
+  void aCallGetsWhatIsLeftWhenThatIsShorterThanItsTimeout() {
+    CallBudget budget = CallBudget.start(Duration.ofSeconds(3));
+    Duration next = budget.nextCall(Duration.ofSeconds(20));
+    assertTrue(next.compareTo(Duration.ofSeconds(3)) <= 0, next.toString());
+    assertTrue(next.compareTo(Duration.ofSeconds(2)) > 0, next.toString());
+  }
+
+  @Test
+  void aSpentBudgetStillGivesTheLeastCallTime() throws InterruptedException {
+    CallBudget budget = CallBudget.start(Duration.ofMillis(1));
+    Thread.sleep(5);
+    assertEquals(CallBudget.MIN_CALL, budget.nextCall());
+  }
+}
