@@ -73,6 +73,9 @@ public final class KeyMessages {
   public static final String DIGEST_LENGTH = "digest is %d bytes long but %s needs %d";
 
   // Warn log lines
+  public static final String REPLICA_NOT_MADE =
+      "Could not make a replica of a new key; the key works in its home region, and the replica"
+          + " is retried in the background";
   public static final String ALIAS_APPEARED =
       "Alias appeared after start-up, probably made by a server with the same server id;"
           + " repointing it";

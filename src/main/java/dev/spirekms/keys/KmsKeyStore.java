@@ -42,6 +42,7 @@ public final class KmsKeyStore {
   private final ResourceGroupsTaggingApiClient tagging;
   private final KeyStoreSettings settings;
   private final DeletionQueue deletionQueue;
+  private final Replication replication;
   private final Map<String, KeyEntry> entries = new ConcurrentHashMap<>();
   private final Set<String> unusableAliases = ConcurrentHashMap.newKeySet();
   private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
@@ -50,11 +51,13 @@ public final class KmsKeyStore {
       KmsClient kms,
       ResourceGroupsTaggingApiClient tagging,
       KeyStoreSettings settings,
-      DeletionQueue deletionQueue) {
+      DeletionQueue deletionQueue,
+      Replication replication) {
     this.kms = kms;
     this.tagging = tagging;
     this.settings = settings;
     this.deletionQueue = deletionQueue;
+    this.replication = Objects.requireNonNull(replication, "replication");
   }
 
   /** Finds this server's keys in KMS through their aliases and loads their public keys. */
@@ -63,7 +66,7 @@ public final class KmsKeyStore {
     if (settings.tagBasedDiscovery()) {
       throw new IllegalArgumentException("tag-based discovery needs the tagging API client");
     }
-    KmsKeyStore store = new KmsKeyStore(kms, null, settings, deletionQueue);
+    KmsKeyStore store = new KmsKeyStore(kms, null, settings, deletionQueue, Replication.NONE);
     store.discover();
     return store;
   }
@@ -78,14 +81,33 @@ public final class KmsKeyStore {
       ResourceGroupsTaggingApiClient tagging,
       KeyStoreSettings settings,
       DeletionQueue deletionQueue) {
+    return open(kms, tagging, settings, deletionQueue, Replication.NONE);
+  }
+
+  /**
+   * As {@link #open(KmsClient, ResourceGroupsTaggingApiClient, KeyStoreSettings, DeletionQueue)},
+   * making every new key a multi-Region key replicated as {@code replication} says.
+   */
+  public static KmsKeyStore open(
+      KmsClient kms,
+      ResourceGroupsTaggingApiClient tagging,
+      KeyStoreSettings settings,
+      DeletionQueue deletionQueue,
+      Replication replication) {
     KmsKeyStore store =
         new KmsKeyStore(
             kms,
             settings.tagBasedDiscovery() ? Objects.requireNonNull(tagging) : null,
             settings,
-            deletionQueue);
+            deletionQueue,
+            replication);
     store.discover();
     return store;
+  }
+
+  /** Where new keys are replicated, and the replicas still missing. */
+  public Replication replication() {
+    return replication;
   }
 
   /** Whether keys are found and kept alive by their SPIRE tags. */
@@ -199,11 +221,19 @@ public final class KmsKeyStore {
               KmsAliasNames.MAX_LENGTH));
     }
     Optional<String> policy = settings.policy().policy();
-    String keyArn = createKey(spireKeyId, type, policy);
+    List<Tag> tags = newKeyTags(spireKeyId);
+    String keyArn = createKey(spireKeyId, type, policy, tags);
+    boolean aliasExists = entries.containsKey(spireKeyId) || unusableAliases.contains(aliasName);
     KeyEntry entry;
     try {
       byte[] pkix = publicKeyOf(keyArn, type);
       entry = new KeyEntry(spireKeyId, type, keyArn, aliasName, pkix, Fingerprints.of(pkix));
+      // the replicas and their aliases first, the home alias last: an alias never points at a key
+      // that is not there yet in its region
+      replication.gaps().superseded(spireKeyId);
+      for (String region : replication.regions()) {
+        replicate(spireKeyId, keyArn, aliasName, region, policy, tags, false, aliasExists);
+      }
       pointAlias(spireKeyId, aliasName, keyArn);
     } catch (RuntimeException e) {
       // the new key has no alias: delete it now rather than leave an orphan (spire#5497)
@@ -224,7 +254,7 @@ public final class KmsKeyStore {
     return entry;
   }
 
-  private String createKey(String spireKeyId, SpireKeyType type, Optional<String> policy) {
+  private List<Tag> newKeyTags(String spireKeyId) {
     List<Tag> tags = new ArrayList<>();
     if (tagging != null) {
       tags.addAll(
@@ -233,6 +263,109 @@ public final class KmsKeyStore {
     } else {
       settings.tags().forEach((k, v) -> tags.add(Tag.builder().tagKey(k).tagValue(v).build()));
     }
+    return tags;
+  }
+
+  /**
+   * Makes the replica of a new key in {@code region}, and its alias there; a piece that cannot be
+   * made is recorded for the lifecycle to retry, and GenerateKey goes on: the key works in the home
+   * region without it.
+   *
+   * @return whether the replica and its alias are in place
+   */
+  private boolean replicate(
+      String spireKeyId,
+      String keyArn,
+      String aliasName,
+      String region,
+      Optional<String> policy,
+      List<Tag> tags,
+      boolean replicaMade,
+      boolean aliasExists) {
+    try {
+      new ReplicaMaker(kms)
+          .replicate(
+              keyArn,
+              region,
+              replication.client(region),
+              aliasName,
+              policy,
+              settings.naming().description(spireKeyId),
+              tags,
+              replicaMade,
+              aliasExists);
+      replication.gaps().resolved(spireKeyId, region);
+      return true;
+    } catch (ReplicaMaker.ReplicaException e) {
+      ReplicaGaps.Gap gap =
+          new ReplicaGaps.Gap(
+              spireKeyId,
+              keyArn,
+              aliasName,
+              region,
+              e.replicaMade(),
+              1,
+              settings.clock().instant(),
+              e.getMessage());
+      replication.gaps().record(gap);
+      LOG.atWarn()
+          .addKeyValue("spire_key_id", spireKeyId)
+          .addKeyValue("key_arn", keyArn)
+          .addKeyValue("region", region)
+          .addKeyValue("missing", gap.missing())
+          .addKeyValue("reason", e.getMessage())
+          .log(KeyMessages.REPLICA_NOT_MADE);
+      return false;
+    }
+  }
+
+  /** What {@link #repair} did. */
+  public enum Repair {
+    /** The replica and its alias are in place. */
+    MADE,
+    /** It failed again; the gap holds the reason. */
+    FAILED,
+    /** The key is no longer this server's current key for its SPIRE key id: nothing to do. */
+    SUPERSEDED
+  }
+
+  /**
+   * Retries a missing replica, or replica alias, of a current key; empty when the key is being
+   * rotated right now. A failure is left in the gap (its reason updated, its count and due time as
+   * they were: the caller sets the backoff).
+   */
+  public Optional<Repair> repair(ReplicaGaps.Gap gap) {
+    return unlessRotating(
+        gap.spireKeyId(),
+        () -> {
+          KeyEntry current = entries.get(gap.spireKeyId());
+          if (current == null || !current.keyArn().equals(gap.keyArn())) {
+            replication.gaps().resolved(gap.spireKeyId(), gap.region());
+            return Repair.SUPERSEDED;
+          }
+          boolean made =
+              replicate(
+                  gap.spireKeyId(),
+                  gap.keyArn(),
+                  gap.aliasName(),
+                  gap.region(),
+                  settings.policy().policy(),
+                  newKeyTags(gap.spireKeyId()),
+                  gap.replicaMade(),
+                  true);
+          if (made) {
+            LOG.atInfo()
+                .addKeyValue("spire_key_id", gap.spireKeyId())
+                .addKeyValue("key_arn", gap.replicaArn())
+                .addKeyValue("region", gap.region())
+                .log("Replica made");
+          }
+          return made ? Repair.MADE : Repair.FAILED;
+        });
+  }
+
+  private String createKey(
+      String spireKeyId, SpireKeyType type, Optional<String> policy, List<Tag> tags) {
     try {
       CreateKeyResponse created =
           AwsCalls.call(
@@ -246,6 +379,9 @@ public final class KmsKeyStore {
                             .description(settings.naming().description(spireKeyId))
                             .keyUsage(KeyUsageType.SIGN_VERIFY)
                             .keySpec(type.keySpec());
+                        if (replication.enabled()) {
+                          b.multiRegion(true);
+                        }
                         policy.ifPresent(b::policy);
                         if (!tags.isEmpty()) {
                           b.tags(tags);

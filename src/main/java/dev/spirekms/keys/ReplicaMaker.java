@@ -1,0 +1,110 @@
+package dev.spirekms.keys;
+
+import dev.spirekms.aws.AwsCalls;
+import dev.spirekms.aws.KmsCallException;
+import java.util.List;
+import java.util.Optional;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.kms.model.Tag;
+
+/**
+ * Makes one replica of a new key and points the key's alias at it in the replica's region:
+ * ReplicateKey in the primary's region (with the key's policy, description and tags: KMS shares
+ * none of them between related keys), then CreateAlias, or UpdateAlias on rotation, in the replica
+ * region.
+ */
+final class ReplicaMaker {
+  private final KmsClient home;
+
+  ReplicaMaker(KmsClient home) {
+    this.home = home;
+  }
+
+  /**
+   * Makes the replica unless {@code replicaMade}, then points the alias at it.
+   *
+   * @param aliasExists whether the alias is expected to exist in the region already (rotation)
+   * @return the replica's ARN
+   * @throws ReplicaException naming the piece that failed
+   */
+  String replicate(
+      String keyArn,
+      String region,
+      KmsClient there,
+      String aliasName,
+      Optional<String> policy,
+      String description,
+      List<Tag> tags,
+      boolean replicaMade,
+      boolean aliasExists) {
+    String replicaArn = Replication.arnIn(keyArn, region);
+    if (!replicaMade) {
+      try {
+        AwsCalls.call(
+            "kms:ReplicateKey",
+            () ->
+                home.replicateKey(
+                    b -> {
+                      b.keyId(keyArn).replicaRegion(region).description(description);
+                      policy.ifPresent(b::policy);
+                      if (!tags.isEmpty()) {
+                        b.tags(tags);
+                      }
+                    }));
+      } catch (KmsCallException e) {
+        // made by an earlier attempt whose answer was lost
+        if (e.kind() != KmsCallException.Kind.ALREADY_EXISTS) {
+          throw new ReplicaException(false, e);
+        }
+      }
+    }
+    try {
+      pointAlias(there, aliasName, replicaArn, aliasExists);
+    } catch (KmsCallException e) {
+      throw new ReplicaException(true, e);
+    }
+    return replicaArn;
+  }
+
+  private static void pointAlias(
+      KmsClient kms, String aliasName, String targetArn, boolean aliasExists) {
+    if (aliasExists) {
+      try {
+        AwsCalls.call(
+            "kms:UpdateAlias",
+            () -> kms.updateAlias(b -> b.aliasName(aliasName).targetKeyId(targetArn)));
+        return;
+      } catch (KmsCallException e) {
+        if (e.kind() != KmsCallException.Kind.NOT_FOUND) {
+          throw e;
+        }
+      }
+    }
+    try {
+      AwsCalls.call(
+          "kms:CreateAlias",
+          () -> kms.createAlias(b -> b.aliasName(aliasName).targetKeyId(targetArn)));
+    } catch (KmsCallException e) {
+      if (e.kind() != KmsCallException.Kind.ALREADY_EXISTS) {
+        throw e;
+      }
+      AwsCalls.call(
+          "kms:UpdateAlias",
+          () -> kms.updateAlias(b -> b.aliasName(aliasName).targetKeyId(targetArn)));
+    }
+  }
+
+  /** A replica, or its alias, that could not be made. */
+  static final class ReplicaException extends RuntimeException {
+    private final boolean replicaMade;
+
+    ReplicaException(boolean replicaMade, KmsCallException cause) {
+      super(cause.getMessage(), cause);
+      this.replicaMade = replicaMade;
+    }
+
+    boolean replicaMade() {
+      return replicaMade;
+    }
+  }
+}
