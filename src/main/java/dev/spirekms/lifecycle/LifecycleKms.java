@@ -157,6 +157,24 @@ final class LifecycleKms {
     call("kms:UpdateAlias", () -> kms.updateAlias(b -> b.aliasName(aliasName).targetKeyId(keyArn)));
   }
 
+  /** DescribeKey of an alias in a replica region. */
+  KeyMetadata describeKeyIn(String region, String aliasName) {
+    return call(
+        "kms:DescribeKey",
+        () -> clientIn(region).describeKey(b -> b.keyId(aliasName)).keyMetadata());
+  }
+
+  /** UpdateAlias in a replica region. */
+  void updateAliasIn(String region, String aliasName, String keyArn) {
+    call(
+        "kms:UpdateAlias",
+        () -> clientIn(region).updateAlias(b -> b.aliasName(aliasName).targetKeyId(keyArn)));
+  }
+
+  private KmsClient clientIn(String region) {
+    return replication.get().client(region);
+  }
+
   void createAlias(String aliasName, String keyArn) {
     call("kms:CreateAlias", () -> kms.createAlias(b -> b.aliasName(aliasName).targetKeyId(keyArn)));
   }

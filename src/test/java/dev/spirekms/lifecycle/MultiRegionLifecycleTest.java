@@ -117,4 +117,41 @@ class MultiRegionLifecycleTest {
     assertEquals(Duration.ofSeconds(40), ReplicaRepairer.backoff(3));
     assertEquals(Duration.ofHours(1), ReplicaRepairer.backoff(30));
   }
+
+  @Test
+  void aliasRefreshBumpsTheAliasInEveryRegionButNotOneMovedToAnotherKey() {
+    lifecycle.start(store);
+    KeyEntry a = store.generate("x509-CA-A", SpireKeyType.EC_P256);
+    KeyEntry b = store.generate("JWT-Signer-A", SpireKeyType.EC_P256);
+    bed.clock.advance(Duration.ofDays(1));
+    // another server with the same server id moved this alias in us-west-2 to a key of its own
+    String other =
+        bed.kms
+            .inRegion(WEST)
+            .createKey(
+                r ->
+                    r.keySpec(software.amazon.awssdk.services.kms.model.KeySpec.ECC_NIST_P256)
+                        .keyUsage(
+                            software.amazon.awssdk.services.kms.model.KeyUsageType.SIGN_VERIFY))
+            .keyMetadata()
+            .arn();
+    bed.kms.inRegion(WEST).updateAlias(r -> r.aliasName(b.aliasName()).targetKeyId(other));
+    var before = west.alias(b.aliasName()).get().lastUpdatedDate();
+    bed.clock.advance(Duration.ofHours(1));
+
+    var startedAt = bed.clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    AliasRefresher.Summary summary = run(lifecycle.refresher().runOnce());
+    assertEquals(2, summary.refreshed());
+    assertEquals(1, summary.replicaAliases());
+    assertFalse(west.alias(a.aliasName()).get().lastUpdatedDate().isBefore(startedAt));
+    assertEquals(Replication.arnIn(a.keyArn(), WEST), west.key(a.aliasName()).arn());
+    assertEquals(before, west.alias(b.aliasName()).get().lastUpdatedDate());
+    assertEquals(other, west.key(b.aliasName()).arn());
+  }
+
+  private <S> S run(java.util.concurrent.CompletableFuture<S> started) {
+    bed.timeline.advance(Duration.ofMinutes(5));
+    assertTrue(started.isDone());
+    return started.join();
+  }
 }
