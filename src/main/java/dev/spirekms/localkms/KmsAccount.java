@@ -48,6 +48,13 @@ final class KmsAccount {
     }
   }
 
+  /** Whether {@code region} has been used: by a view of it, or as a replica region. */
+  boolean hasRegion(String region) {
+    synchronized (lock) {
+      return regions.containsKey(region);
+    }
+  }
+
   /** The regions that hold a key with this id, in the order the regions were first used. */
   List<KeyRecord> related(String keyId) {
     List<KeyRecord> related = new ArrayList<>();

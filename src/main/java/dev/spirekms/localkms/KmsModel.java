@@ -163,6 +163,14 @@ public final class KmsModel {
     return shared.views.computeIfAbsent(region, name -> new KmsModel(shared, name));
   }
 
+  /**
+   * Whether {@code region} is one of this account's: this model's, one given to {@link #inRegion},
+   * or one a key was replicated into.
+   */
+  public boolean hasRegion(String region) {
+    return shared.account.hasRegion(region);
+  }
+
   /** The regions used so far, this model's first. */
   public Set<String> regions() {
     return Set.copyOf(shared.views.keySet());

@@ -9,8 +9,10 @@ import java.util.regex.Pattern;
 /**
  * Picks the region a request is for from its SigV4 credential scope, as KMS's regional endpoints do
  * by where they are: {@code Authorization: AWS4-HMAC-SHA256 Credential=<access key
- * id>/<date>/<region>/<service>/aws4_request, ...}. An unsigned request, or one whose scope names
- * no region, goes to the model's own region.
+ * id>/<date>/<region>/<service>/aws4_request, ...}. An unsigned request, one whose scope names no
+ * region, and one for a region the model has not used yet go to the model's own region, so that a
+ * one-region model answers a client of any region as it always has; {@link KmsModel#inRegion} adds
+ * a region.
  */
 final class RegionRouter {
   private static final Pattern SCOPE =
@@ -44,6 +46,8 @@ final class RegionRouter {
   }
 
   private String regionOf(HttpExchange exchange) {
-    return regionOf(exchange.getRequestHeaders().getFirst("Authorization"), model.region());
+    String region =
+        regionOf(exchange.getRequestHeaders().getFirst("Authorization"), model.region());
+    return model.hasRegion(region) ? region : model.region();
   }
 }

@@ -32,6 +32,7 @@ class LocalKmsServerMultiRegionTest {
 
   @BeforeEach
   void start() throws Exception {
+    model.inRegion("us-west-2");
     server = LocalKmsServer.start(model, 0);
     east = client(Region.US_EAST_1);
     west = client(Region.US_WEST_2);
@@ -128,6 +129,20 @@ class LocalKmsServerMultiRegionTest {
             "ScheduleKeyDeletion@us-east-1",
             "DescribeKey@us-east-1"),
         regions);
+  }
+
+  @Test
+  void aRegionTheModelHasNotUsedIsServedByItsOwnRegion() {
+    try (KmsClient elsewhere = client(Region.AP_SOUTHEAST_2)) {
+      String arn =
+          elsewhere
+              .createKey(r -> r.keySpec(KeySpec.ECC_NIST_P256).keyUsage(KeyUsageType.SIGN_VERIFY))
+              .keyMetadata()
+              .arn();
+      assertTrue(arn.startsWith("arn:aws:kms:us-east-1:"), arn);
+      assertEquals("us-east-1", model.calls().get(0).region());
+      assertTrue(!model.hasRegion("ap-southeast-2"));
+    }
   }
 
   @Test
