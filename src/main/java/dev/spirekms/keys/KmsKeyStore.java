@@ -267,11 +267,8 @@ public final class KmsKeyStore {
   }
 
   /**
-   * Makes the replica of a new key in {@code region}, and its alias there; a piece that cannot be
-   * made is recorded for the lifecycle to retry, and GenerateKey goes on: the key works in the home
-   * region without it.
-   *
-   * @return whether the replica and its alias are in place
+   * Makes the replica of a new key in {@code region}, and its alias there; see {@link
+   * ReplicaMaker}.
    */
   private boolean replicate(
       String spireKeyId,
@@ -282,41 +279,8 @@ public final class KmsKeyStore {
       List<Tag> tags,
       boolean replicaMade,
       boolean aliasExists) {
-    try {
-      new ReplicaMaker(kms)
-          .replicate(
-              keyArn,
-              region,
-              replication.client(region),
-              aliasName,
-              policy,
-              settings.naming().description(spireKeyId),
-              tags,
-              replicaMade,
-              aliasExists);
-      replication.gaps().resolved(spireKeyId, region);
-      return true;
-    } catch (ReplicaMaker.ReplicaException e) {
-      ReplicaGaps.Gap gap =
-          new ReplicaGaps.Gap(
-              spireKeyId,
-              keyArn,
-              aliasName,
-              region,
-              e.replicaMade(),
-              1,
-              settings.clock().instant(),
-              e.getMessage());
-      replication.gaps().record(gap);
-      LOG.atWarn()
-          .addKeyValue("spire_key_id", spireKeyId)
-          .addKeyValue("key_arn", keyArn)
-          .addKeyValue("region", region)
-          .addKeyValue("missing", gap.missing())
-          .addKeyValue("reason", e.getMessage())
-          .log(KeyMessages.REPLICA_NOT_MADE);
-      return false;
-    }
+    return new ReplicaMaker(kms, replication, settings)
+        .make(spireKeyId, keyArn, aliasName, region, policy, tags, replicaMade, aliasExists);
   }
 
   /** What {@link #repair} did. */

@@ -4,6 +4,8 @@ import dev.spirekms.aws.AwsCalls;
 import dev.spirekms.aws.KmsCallException;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.Tag;
 
@@ -14,10 +16,68 @@ import software.amazon.awssdk.services.kms.model.Tag;
  * region.
  */
 final class ReplicaMaker {
-  private final KmsClient home;
+  private static final Logger LOG = LoggerFactory.getLogger(KmsKeyStore.class);
 
-  ReplicaMaker(KmsClient home) {
+  private final KmsClient home;
+  private final Replication replication;
+  private final KeyStoreSettings settings;
+
+  ReplicaMaker(KmsClient home, Replication replication, KeyStoreSettings settings) {
     this.home = home;
+    this.replication = replication;
+    this.settings = settings;
+  }
+
+  /**
+   * Makes the replica of a new key in {@code region}, and its alias there; a piece that cannot be
+   * made is recorded in the replication's gaps for the lifecycle to retry, and logged: GenerateKey
+   * goes on, since the key works in the home region without it.
+   *
+   * @return whether the replica and its alias are in place
+   */
+  boolean make(
+      String spireKeyId,
+      String keyArn,
+      String aliasName,
+      String region,
+      Optional<String> policy,
+      List<Tag> tags,
+      boolean replicaMade,
+      boolean aliasExists) {
+    try {
+      replicate(
+          keyArn,
+          region,
+          replication.client(region),
+          aliasName,
+          policy,
+          settings.naming().description(spireKeyId),
+          tags,
+          replicaMade,
+          aliasExists);
+      replication.gaps().resolved(spireKeyId, region);
+      return true;
+    } catch (ReplicaException e) {
+      ReplicaGaps.Gap gap =
+          new ReplicaGaps.Gap(
+              spireKeyId,
+              keyArn,
+              aliasName,
+              region,
+              e.replicaMade(),
+              1,
+              settings.clock().instant(),
+              e.getMessage());
+      replication.gaps().record(gap);
+      LOG.atWarn()
+          .addKeyValue("spire_key_id", spireKeyId)
+          .addKeyValue("key_arn", keyArn)
+          .addKeyValue("region", region)
+          .addKeyValue("missing", gap.missing())
+          .addKeyValue("reason", e.getMessage())
+          .log(KeyMessages.REPLICA_NOT_MADE);
+      return false;
+    }
   }
 
   /**
