@@ -199,7 +199,7 @@ public final class KeyLifecycle implements AutoCloseable {
     kms.replicateTo(store.replication());
     if (store.replication().enabled()) {
       repairer = new ReplicaRepairer(store, kms.forTask(), settings, clock, scheduler, stop, log);
-      repairer.task().reportTo(LifecycleReports.REPLICA_REPAIR, reports, clock);
+      repairer.reportTo(reports);
       repairer.task().every(ReplicaRepairer.INTERVAL);
     }
     queue.start(inUse);

@@ -86,6 +86,7 @@ public final class LifecycleMessages {
   public static final String REPLICA_ALIAS_STILL_POINTS =
       "Replica key not scheduled for deletion: an alias still points to it; its primary waits in"
           + " PendingReplicaDeletion until the replica is deleted";
+  public static final String REPLICA_MISSING = "replica still missing (%s of %s): %s";
   public static final String REPLICA_RETRY_FAILED =
       "Could not make a missing replica of a key; retrying later";
   public static final String STILL_USED = "this server still uses it";

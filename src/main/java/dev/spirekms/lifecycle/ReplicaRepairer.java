@@ -30,6 +30,7 @@ final class ReplicaRepairer {
   private final Clock clock;
   private final Logger log;
   private final PacedTask<Summary> task;
+  private volatile LifecycleReports reports = LifecycleReports.NONE;
 
   ReplicaRepairer(
       KmsKeyStore store,
@@ -53,6 +54,15 @@ final class ReplicaRepairer {
 
   PacedTask<Summary> task() {
     return task;
+  }
+
+  /**
+   * Reports each run to {@code reports}, and each failed retry as the task's last error, which the
+   * status report keeps and {@code doctor} shows.
+   */
+  void reportTo(LifecycleReports reports) {
+    this.reports = reports;
+    task.reportTo(LifecycleReports.REPLICA_REPAIR, reports, clock);
   }
 
   /** The wait after the {@code failures}-th failure. */
@@ -129,5 +139,10 @@ final class ReplicaRepairer {
         .addKeyValue("retry_in", Ages.format(wait))
         .addKeyValue("reason", now.reason())
         .log(LifecycleMessages.REPLICA_RETRY_FAILED);
+    reports.failed(
+        LifecycleReports.REPLICA_REPAIR,
+        String.format(
+            LifecycleMessages.REPLICA_MISSING, now.missing(), now.replicaArn(), now.reason()),
+        clock.instant());
   }
 }

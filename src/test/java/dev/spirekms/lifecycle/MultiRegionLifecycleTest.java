@@ -32,8 +32,29 @@ class MultiRegionLifecycleTest {
   private final ManualScheduler scheduler = bed.timeline.child();
   private final CapturedLog log = new CapturedLog();
   private final KeyNaming naming = new KeyNaming(TestBed.TRUST_DOMAIN, "srv-a");
+  private final java.util.List<String> reportedErrors =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
   private final KeyLifecycle lifecycle =
       new KeyLifecycle(bed.kms, null, naming, TestBed.QUIET, bed.clock, scheduler, log);
+
+  {
+    lifecycle.reportTo(
+        new LifecycleReports() {
+          @Override
+          public void ran(
+              String task,
+              java.time.Instant at,
+              String result,
+              Map<String, Integer> counts,
+              java.util.Optional<java.time.Instant> nextRun) {}
+
+          @Override
+          public void failed(String component, String message, java.time.Instant at) {
+            reportedErrors.add(component + ": " + message);
+          }
+        });
+  }
+
   private final KmsKeyStore store =
       KmsKeyStore.open(
           bed.kms,
@@ -93,6 +114,11 @@ class MultiRegionLifecycleTest {
     assertEquals("replica", retries.get(0).field("missing"));
     assertEquals("20s", retries.get(0).field("retry_in"));
     assertEquals("2", retries.get(0).field("attempt"));
+    assertEquals(
+        "replica_repair: replica still missing (replica of "
+            + Replication.arnIn(entry.keyArn(), WEST)
+            + "): kms:ReplicateKey failed: KMSInternalException: us-west-2 is down",
+        reportedErrors.get(0));
     int replicateCalls = bed.model.callCount(KmsOperations.REPLICATE_KEY);
     bed.timeline.advance(Duration.ofSeconds(5));
     assertEquals(replicateCalls, bed.model.callCount(KmsOperations.REPLICATE_KEY));
