@@ -222,8 +222,7 @@ class KmsDeletionQueueTest {
     assertEquals(KmsDeletionQueue.MAX_ATTEMPTS_DENIED, bed.calls(SCHEDULE));
     var dropped = server.log.withMessage("Key not scheduled for deletion");
     assertEquals(1, dropped.size());
-    assertTrue(
-        dropped.get(0).field("reason").startsWith("gave up after 3 attempts: access denied"),
+    assertTrue(dropped.get(0).field("reason").startsWith("gave up after 3 attempts: access denied"),
         dropped.get(0).field("reason"));
     assertEquals(KeyState.ENABLED, bed.state(orphan));
 
@@ -234,8 +233,7 @@ class KmsDeletionQueueTest {
 
   @Test
   void aKeyThatKeepsFailingIsGivenUpEventually() {
-    TestBed.Server server =
-        bed.server("srv-a", settings().callInterval(Duration.ZERO).build()).start();
+    TestBed.Server server = bed.server("srv-a", settings().callInterval(Duration.ZERO).build()).start();
     String orphan = ourOrphan("old");
     bed.model.faults().failAlways(SCHEDULE, Fault.internalError());
 
@@ -245,11 +243,7 @@ class KmsDeletionQueueTest {
     assertEquals(KmsDeletionQueue.MAX_ATTEMPTS, bed.calls(SCHEDULE));
     assertEquals(KmsDeletionQueue.MAX_ATTEMPTS - 1, server.log.withMessage(RETRY).size());
     assertTrue(
-        server
-            .log
-            .withMessage("Key not scheduled for deletion")
-            .get(0)
-            .field("reason")
+        server.log.withMessage("Key not scheduled for deletion").get(0).field("reason")
             .contains("the orphan key sweep will find the key again"));
   }
 
