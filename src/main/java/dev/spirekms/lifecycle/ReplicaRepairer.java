@@ -57,12 +57,12 @@ final class ReplicaRepairer {
   }
 
   /**
-   * Reports each run to {@code reports}, and each failed retry as the task's last error, which the
-   * status report keeps and {@code doctor} shows.
+   * Reports each run that had work to {@code reports}, and each failed retry as the task's last
+   * error, which the status report keeps and {@code doctor} shows. Runs with nothing due are not
+   * reported: the task looks every few seconds, and each report rewrites the status file.
    */
   void reportTo(LifecycleReports reports) {
     this.reports = reports;
-    task.reportTo(LifecycleReports.REPLICA_REPAIR, reports, clock);
   }
 
   /** The wait after the {@code failures}-th failure. */
@@ -83,6 +83,15 @@ final class ReplicaRepairer {
     @Override
     public PacedTask.Next step() {
       if (next >= due.size()) {
+        if (!due.isEmpty()) {
+          Summary summary = summary();
+          reports.ran(
+              LifecycleReports.REPLICA_REPAIR,
+              clock.instant(),
+              summary.failed() > 0 ? "failed" : "ok",
+              PacedTask.counts(summary),
+              Optional.of(clock.instant().plus(INTERVAL)));
+        }
         return PacedTask.Next.DONE;
       }
       ReplicaGaps.Gap gap = due.get(next++);

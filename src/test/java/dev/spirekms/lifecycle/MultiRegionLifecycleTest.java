@@ -32,6 +32,8 @@ class MultiRegionLifecycleTest {
   private final ManualScheduler scheduler = bed.timeline.child();
   private final CapturedLog log = new CapturedLog();
   private final KeyNaming naming = new KeyNaming(TestBed.TRUST_DOMAIN, "srv-a");
+  private final java.util.List<String> reportedRuns =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
   private final java.util.List<String> reportedErrors =
       new java.util.concurrent.CopyOnWriteArrayList<>();
   private final KeyLifecycle lifecycle =
@@ -46,7 +48,9 @@ class MultiRegionLifecycleTest {
               java.time.Instant at,
               String result,
               Map<String, Integer> counts,
-              java.util.Optional<java.time.Instant> nextRun) {}
+              java.util.Optional<java.time.Instant> nextRun) {
+            reportedRuns.add(task + " " + result + " " + counts);
+          }
 
           @Override
           public void failed(String component, String message, java.time.Instant at) {
@@ -130,6 +134,13 @@ class MultiRegionLifecycleTest {
     bed.model.faults().clear();
     bed.timeline.advance(Duration.ofSeconds(50));
     assertEquals(0, store.replication().gaps().size());
+    // only runs with work are reported: two failed retries and the one that made the replica
+    assertEquals(
+        List.of(
+            "replica_repair failed {made=0, failed=1, waiting=1}",
+            "replica_repair failed {made=0, failed=1, waiting=1}",
+            "replica_repair ok {made=1, failed=0, waiting=0}"),
+        reportedRuns.stream().filter(r -> r.startsWith("replica_repair")).toList());
     String alias = entry.aliasName();
     assertEquals(Replication.arnIn(entry.keyArn(), WEST), west.key(alias).arn());
     assertTrue(
