@@ -1,9 +1,12 @@
 package dev.spirekms.aws;
 
+import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -31,6 +34,9 @@ public final class AwsClients implements AutoCloseable {
   private final KmsClient kms;
   private final StsClient sts;
   private final ResourceGroupsTaggingApiClient tagging;
+  private final ClientOverrideConfiguration overrides;
+  private final boolean fips;
+  private final Map<String, KmsClient> replicaKms = new LinkedHashMap<>();
 
   private AwsClients(AwsSettings settings, Clock clock) {
     this.http =
@@ -49,6 +55,8 @@ public final class AwsClients implements AutoCloseable {
             .orElseGet(() -> DefaultCredentialsProvider.builder().build());
     Region region = Region.of(settings.region());
     ClientOverrideConfiguration overrides = overrides(settings.userAgent());
+    this.overrides = overrides;
+    this.fips = settings.fips();
     this.chain =
         RoleChainCredentials.build(
             source,
@@ -125,6 +133,29 @@ public final class AwsClients implements AutoCloseable {
     return kms;
   }
 
+  /**
+   * A KMS client for a replica region, signed as the home region's client is and with the same
+   * retries, timeouts and user agent: at {@code endpoint}, else the region's standard endpoint (or
+   * the SDK's {@code AWS_ENDPOINT_URL_KMS}). Made once per region; closed with these clients.
+   */
+  public synchronized KmsClient kmsIn(String region, Optional<URI> endpoint) {
+    return replicaKms.computeIfAbsent(
+        region,
+        name -> {
+          var builder =
+              KmsClient.builder()
+                  .region(Region.of(name))
+                  .httpClient(http)
+                  .credentialsProvider(chain.provider())
+                  .overrideConfiguration(overrides);
+          endpoint.ifPresent(builder::endpointOverride);
+          if (fips && endpoint.isEmpty()) {
+            builder.fipsEnabled(true);
+          }
+          return builder.build();
+        });
+  }
+
   /** The Resource Groups Tagging API, signed as KMS calls are; used in tag mode only. */
   public ResourceGroupsTaggingApiClient tagging() {
     return tagging;
@@ -186,6 +217,9 @@ public final class AwsClients implements AutoCloseable {
   @Override
   public void close() {
     kms.close();
+    synchronized (this) {
+      replicaKms.values().forEach(KmsClient::close);
+    }
     sts.close();
     tagging.close();
     chain.close();

@@ -15,6 +15,7 @@ import dev.spirekms.keys.KeyPolicySource;
 import dev.spirekms.keys.KeyStoreException;
 import dev.spirekms.keys.KeyStoreSettings;
 import dev.spirekms.keys.KmsKeyStore;
+import dev.spirekms.keys.Replication;
 import dev.spirekms.keys.ServerIdentity;
 import dev.spirekms.lifecycle.CredentialRefresher;
 import dev.spirekms.lifecycle.ExecutorTaskScheduler;
@@ -32,12 +33,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.kms.KmsClient;
 
 /** Wires one configuration: AWS clients, the key store over KMS, and its key lifecycle. */
 final class AwsKmsBackendFactory implements BackendFactory {
@@ -106,7 +109,8 @@ final class AwsKmsBackendFactory implements BackendFactory {
               clients.tagging(),
               new KeyStoreSettings(naming, policy, config.keyTags(), config.startupConcurrency())
                   .withTagBasedDiscovery(config.tagBasedKeyDiscovery()),
-              lifecycle.deletionQueue());
+              lifecycle.deletionQueue(),
+              replication(config, clients));
       lifecycle.start(store);
       if (status != null) {
         KeyLifecycle started = lifecycle;
@@ -123,6 +127,15 @@ final class AwsKmsBackendFactory implements BackendFactory {
       clients.close();
       throw e;
     }
+  }
+
+  /** A KMS client per replica region of {@code replica_regions}, in the order configured. */
+  static Replication replication(PluginConfig config, AwsClients clients) {
+    Map<String, KmsClient> replicas = new LinkedHashMap<>();
+    for (String region : config.replicaRegions().regions()) {
+      replicas.put(region, clients.kmsIn(region, config.replicaRegions().endpoint(region)));
+    }
+    return new Replication(replicas);
   }
 
   /**

@@ -64,6 +64,9 @@ final class ConfigChecks {
             errors,
             warnings);
     URI stsUri = endpoint("sts_endpoint", "STS", b.stsEndpoint);
+    ReplicaRegions replicas =
+        ReplicaRegionRules.check(
+            b.replicaRegions, b.replicaEndpoints, b.region, b.useFipsEndpoint, errors, warnings);
     if (b.useFipsEndpoint) {
       fipsConflict("endpoint", b.endpoint);
       fipsConflict("sts_endpoint", b.stsEndpoint);
@@ -97,7 +100,8 @@ final class ConfigChecks {
               b.useFipsEndpoint,
               statusPath,
               b.tagBasedKeyDiscovery,
-              taggingUri);
+              taggingUri,
+              replicas);
       // Only for a configuration that is otherwise valid: the notes of a broken one stay its
       // errors.
       if (journalPath == null && source instanceof ServerIdSource.FromValue) {

@@ -46,6 +46,8 @@ public final class ConfigLoader {
   static final String USE_FIPS_ENDPOINT = "use_fips_endpoint";
   static final String STATUS_FILE = "status_file";
   static final String TAGGING_ENDPOINT = "tagging_endpoint";
+  static final String REPLICA_REGIONS = ReplicaRegionRules.REGIONS;
+  static final String REPLICA_ENDPOINTS = ReplicaRegionRules.ENDPOINTS;
 
   /**
    * Every key the loader reads; docs/configuration.md has a row for each (ConfigurationTableTest).
@@ -74,7 +76,9 @@ public final class ConfigLoader {
           STS_ENDPOINT,
           USE_FIPS_ENDPOINT,
           STATUS_FILE,
-          TAGGING_ENDPOINT);
+          TAGGING_ENDPOINT,
+          REPLICA_REGIONS,
+          REPLICA_ENDPOINTS);
 
   private static final String REDACTED = "[redacted]";
   // Shorter values are not searched for in messages: they would blot out ordinary words.
@@ -169,6 +173,8 @@ public final class ConfigLoader {
       case USE_FIPS_ENDPOINT -> bool(key, value).ifPresent(builder::useFipsEndpoint);
       case STATUS_FILE -> string(key, value).ifPresent(builder::statusFile);
       case TAGGING_ENDPOINT -> string(key, value).ifPresent(builder::taggingEndpoint);
+      case REPLICA_REGIONS -> stringOrList(key, value).ifPresent(builder::replicaRegions);
+      case REPLICA_ENDPOINTS -> stringMap(key, value).ifPresent(builder::replicaEndpoints);
       case KEY_METADATA_FILE -> warnings.add(ConfigMessages.KEY_METADATA_FILE_REMOVED);
       default -> warnings.add(String.format(ConfigMessages.UNKNOWN_KEY, GoQuote.quote(key)));
     }

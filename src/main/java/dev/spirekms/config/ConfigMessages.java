@@ -104,6 +104,14 @@ public final class ConfigMessages {
   public static final String NOT_A_ROLE_ARN = "%s is not an IAM role ARN: %s";
   public static final String PARTITION_MISMATCH =
       "%s is in partition %s but region %s is in partition %s";
+  // replica_regions and replica_endpoints
+  public static final String REPLICA_REGION_NOT_A_REGION = "%s is not an AWS region name: %s";
+  public static final String REPLICA_REGION_DUPLICATE = "replica_regions lists %s more than once";
+  public static final String REPLICA_REGION_IS_HOME =
+      "replica_regions lists %s, which is region itself: the primary keys are made there";
+  public static final String REPLICA_ENDPOINT_NOT_LISTED =
+      "replica_endpoints has an endpoint for %s, which replica_regions does not list";
+
   public static final String EXTERNAL_ID_COUNT =
       "assume_role_external_id has %d entries but assume_role_arn has %d";
   public static final String EXTERNAL_ID_COUNT_ONE =

@@ -60,6 +60,17 @@ final class ConfigSummary {
       s.put("enable_tag_based_key_discovery", Boolean.toString(c.tagBasedKeyDiscovery()));
       s.put("tagging_endpoint", c.taggingEndpoint().map(Object::toString).orElse("default"));
     }
+    // Shown only when set, like status_file.
+    if (!c.replicaRegions().isEmpty()) {
+      s.put("replica_regions", String.join(",", c.replicaRegions().regions()));
+      s.put(
+          "replica_endpoints",
+          c.replicaRegions().endpoints().isEmpty()
+              ? "default"
+              : c.replicaRegions().endpoints().entrySet().stream()
+                  .map(e -> e.getKey() + "=" + e.getValue())
+                  .collect(Collectors.joining(",")));
+    }
     return Collections.unmodifiableMap(s);
   }
 }

@@ -53,6 +53,7 @@ public final class PluginConfig {
   private final Path statusFile;
   private final boolean tagBasedKeyDiscovery;
   private final URI taggingEndpoint;
+  private final ReplicaRegions replicaRegions;
 
   PluginConfig(
       String trustDomain,
@@ -72,7 +73,8 @@ public final class PluginConfig {
       boolean useFipsEndpoint,
       Path statusFile,
       boolean tagBasedKeyDiscovery,
-      URI taggingEndpoint) {
+      URI taggingEndpoint,
+      ReplicaRegions replicaRegions) {
     this.trustDomain = trustDomain;
     this.region = region;
     this.staticCredentials = staticCredentials;
@@ -91,6 +93,7 @@ public final class PluginConfig {
     this.statusFile = statusFile;
     this.tagBasedKeyDiscovery = tagBasedKeyDiscovery;
     this.taggingEndpoint = taggingEndpoint;
+    this.replicaRegions = Objects.requireNonNull(replicaRegions);
   }
 
   public static Builder builder() {
@@ -116,7 +119,16 @@ public final class PluginConfig {
             .useFipsEndpoint(useFipsEndpoint)
             .statusFile(statusFile == null ? null : statusFile.toString())
             .tagBasedKeyDiscovery(tagBasedKeyDiscovery)
-            .taggingEndpoint(taggingEndpoint == null ? null : taggingEndpoint.toString());
+            .taggingEndpoint(taggingEndpoint == null ? null : taggingEndpoint.toString())
+            .replicaRegions(replicaRegions.regions())
+            .replicaEndpoints(
+                replicaRegions.endpoints().entrySet().stream()
+                    .collect(
+                        Collectors.toMap(
+                            Map.Entry::getKey,
+                            e -> e.getValue().toString(),
+                            (a, c) -> a,
+                            LinkedHashMap::new)));
     RoleChainRules.copyTo(roleChain, b);
     if (staticCredentials != null) {
       b.accessKeyId(staticCredentials.accessKeyId());
@@ -252,6 +264,15 @@ public final class PluginConfig {
     return Optional.ofNullable(taggingEndpoint);
   }
 
+  /**
+   * {@code replica_regions} and {@code replica_endpoints}: where new keys are replicated, as
+   * multi-Region keys whose primary is in {@link #region()}; {@link ReplicaRegions#NONE} for
+   * single-Region keys.
+   */
+  public ReplicaRegions replicaRegions() {
+    return replicaRegions;
+  }
+
   /** Whether to use the region's FIPS endpoints of KMS and STS. */
   public boolean useFipsEndpoint() {
     return useFipsEndpoint;
@@ -302,7 +323,8 @@ public final class PluginConfig {
         && useFipsEndpoint == other.useFipsEndpoint
         && Objects.equals(statusFile, other.statusFile)
         && tagBasedKeyDiscovery == other.tagBasedKeyDiscovery
-        && Objects.equals(taggingEndpoint, other.taggingEndpoint);
+        && Objects.equals(taggingEndpoint, other.taggingEndpoint)
+        && replicaRegions.equals(other.replicaRegions);
   }
 
   @Override
@@ -325,7 +347,8 @@ public final class PluginConfig {
         useFipsEndpoint,
         statusFile,
         tagBasedKeyDiscovery,
-        taggingEndpoint);
+        taggingEndpoint,
+        replicaRegions);
   }
 
   /**
@@ -358,6 +381,8 @@ public final class PluginConfig {
     String stsEndpoint;
     boolean useFipsEndpoint;
     String statusFile;
+    StringOrList replicaRegions = StringOrList.NONE;
+    Map<String, String> replicaEndpoints = Map.of();
     // Keys whose text had the wrong type: already reported, so not reported again as missing.
     final Set<String> rejectedKeys = new HashSet<>();
 
@@ -510,6 +535,23 @@ public final class PluginConfig {
     /** {@code status_file}; {@code null} or empty for no status report. */
     public Builder statusFile(String path) {
       this.statusFile = emptyToNull(path);
+      return this;
+    }
+
+    /** {@code replica_regions}: the regions to replicate new keys into; empty for none. */
+    public Builder replicaRegions(List<String> regions) {
+      this.replicaRegions = StringOrList.of(regions);
+      return this;
+    }
+
+    Builder replicaRegions(StringOrList regions) {
+      this.replicaRegions = Objects.requireNonNull(regions);
+      return this;
+    }
+
+    /** {@code replica_endpoints}: replica region to KMS endpoint URL; iteration order is kept. */
+    public Builder replicaEndpoints(Map<String, String> endpoints) {
+      this.replicaEndpoints = Collections.unmodifiableMap(new LinkedHashMap<>(endpoints));
       return this;
     }
 

@@ -2,6 +2,8 @@ package dev.spirekms.keys;
 
 import dev.spirekms.aws.AwsSettings;
 import java.time.Duration;
+import java.util.function.Consumer;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 
 /**
  * The time left for the KMS calls of one RPC that makes several in a row, such as GenerateKey
@@ -39,6 +41,25 @@ final class CallBudget {
       return MIN_CALL;
     }
     return left.compareTo(callTimeout) > 0 ? callTimeout : left;
+  }
+
+  /** A request override giving the next call {@link #nextCall()}. */
+  Consumer<AwsRequestOverrideConfiguration.Builder> timeout() {
+    Duration timeout = nextCall();
+    return o -> o.apiCallTimeout(timeout);
+  }
+
+  /**
+   * A budget ending {@code reserve} before this one: for calls that must leave time for one that
+   * follows them.
+   */
+  CallBudget leaving(Duration reserve) {
+    return new CallBudget(deadline - reserve.toNanos());
+  }
+
+  /** Whether no time is left. */
+  boolean spent() {
+    return deadline - System.nanoTime() <= 0;
   }
 
   /** {@link #nextCall(Duration)} with the SDK's whole-call timeout. */

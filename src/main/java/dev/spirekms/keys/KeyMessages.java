@@ -72,7 +72,14 @@ public final class KeyMessages {
       "unsupported PSS salt length %d: KMS signs with a salt as long as the hash (%d bytes for %s)";
   public static final String DIGEST_LENGTH = "digest is %d bytes long but %s needs %d";
 
+  /** Why a replica was left to the background repair without a call. */
+  public static final String REPLICA_OUT_OF_TIME =
+      "GenerateKey had no time left for this replica within SPIRE's deadline";
+
   // Warn log lines
+  public static final String REPLICA_NOT_MADE =
+      "Could not make a replica of a new key; the key works in its home region, and the replica"
+          + " is retried in the background";
   public static final String ALIAS_APPEARED =
       "Alias appeared after start-up, probably made by a server with the same server id;"
           + " repointing it";

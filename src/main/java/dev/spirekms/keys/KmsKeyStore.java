@@ -1,7 +1,6 @@
 package dev.spirekms.keys;
 
 import dev.spirekms.aws.AwsCalls;
-import dev.spirekms.aws.AwsSettings;
 import dev.spirekms.aws.KmsCallException;
 import dev.spirekms.config.KmsAliasNames;
 import dev.spirekms.keys.KeyStoreException.Kind;
@@ -15,17 +14,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kms.KmsClient;
-import software.amazon.awssdk.services.kms.model.CreateKeyResponse;
-import software.amazon.awssdk.services.kms.model.GetPublicKeyResponse;
-import software.amazon.awssdk.services.kms.model.KeyMetadata;
-import software.amazon.awssdk.services.kms.model.KeyUsageType;
 import software.amazon.awssdk.services.kms.model.MessageType;
 import software.amazon.awssdk.services.kms.model.SigningAlgorithmSpec;
 import software.amazon.awssdk.services.kms.model.Tag;
@@ -41,10 +34,15 @@ import software.amazon.awssdk.services.resourcegroupstaggingapi.ResourceGroupsTa
 public final class KmsKeyStore {
   private static final Logger LOG = LoggerFactory.getLogger(KmsKeyStore.class);
 
+  /** What GenerateKey's replicas leave of its budget for the home region's alias. */
+  static final Duration HOME_ALIAS_RESERVE = Duration.ofSeconds(5);
+
   private final KmsClient kms;
   private final ResourceGroupsTaggingApiClient tagging;
   private final KeyStoreSettings settings;
   private final DeletionQueue deletionQueue;
+  private final Replication replication;
+  private final KeyMaker maker;
   private final Map<String, KeyEntry> entries = new ConcurrentHashMap<>();
   private final Set<String> unusableAliases = ConcurrentHashMap.newKeySet();
   private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
@@ -53,11 +51,14 @@ public final class KmsKeyStore {
       KmsClient kms,
       ResourceGroupsTaggingApiClient tagging,
       KeyStoreSettings settings,
-      DeletionQueue deletionQueue) {
+      DeletionQueue deletionQueue,
+      Replication replication) {
     this.kms = kms;
     this.tagging = tagging;
     this.settings = settings;
     this.deletionQueue = deletionQueue;
+    this.replication = Objects.requireNonNull(replication, "replication");
+    this.maker = new KeyMaker(kms, settings, tagging != null, replication.enabled());
   }
 
   /** Finds this server's keys in KMS through their aliases and loads their public keys. */
@@ -66,7 +67,7 @@ public final class KmsKeyStore {
     if (settings.tagBasedDiscovery()) {
       throw new IllegalArgumentException("tag-based discovery needs the tagging API client");
     }
-    KmsKeyStore store = new KmsKeyStore(kms, null, settings, deletionQueue);
+    KmsKeyStore store = new KmsKeyStore(kms, null, settings, deletionQueue, Replication.NONE);
     store.discover();
     return store;
   }
@@ -81,14 +82,33 @@ public final class KmsKeyStore {
       ResourceGroupsTaggingApiClient tagging,
       KeyStoreSettings settings,
       DeletionQueue deletionQueue) {
+    return open(kms, tagging, settings, deletionQueue, Replication.NONE);
+  }
+
+  /**
+   * As {@link #open(KmsClient, ResourceGroupsTaggingApiClient, KeyStoreSettings, DeletionQueue)},
+   * making every new key a multi-Region key replicated as {@code replication} says.
+   */
+  public static KmsKeyStore open(
+      KmsClient kms,
+      ResourceGroupsTaggingApiClient tagging,
+      KeyStoreSettings settings,
+      DeletionQueue deletionQueue,
+      Replication replication) {
     KmsKeyStore store =
         new KmsKeyStore(
             kms,
             settings.tagBasedDiscovery() ? Objects.requireNonNull(tagging) : null,
             settings,
-            deletionQueue);
+            deletionQueue,
+            replication);
     store.discover();
     return store;
+  }
+
+  /** Where new keys are replicated, and the replicas still missing. */
+  public Replication replication() {
+    return replication;
   }
 
   /** Whether keys are found and kept alive by their SPIRE tags. */
@@ -203,12 +223,23 @@ public final class KmsKeyStore {
               KmsAliasNames.MAX_LENGTH));
     }
     Optional<String> policy = settings.policy().policy();
-    String keyArn = createKey(spireKeyId, type, policy, budget);
+    List<Tag> tags = maker.newKeyTags(spireKeyId);
+    String keyArn = maker.createKey(spireKeyId, type, policy, tags, budget);
+    boolean aliasExists = entries.containsKey(spireKeyId) || unusableAliases.contains(aliasName);
     KeyEntry entry;
     try {
-      byte[] pkix = publicKeyOf(keyArn, type, budget);
+      byte[] pkix = maker.publicKeyOf(keyArn, type, budget);
       entry = new KeyEntry(spireKeyId, type, keyArn, aliasName, pkix, Fingerprints.of(pkix));
-      pointAlias(spireKeyId, aliasName, keyArn, budget);
+      // the replicas and their aliases first, the home alias last: an alias never points at a key
+      // that is not there yet in its region. The replicas leave time for the home alias: one they
+      // have no time for is left to the background repair.
+      replication.gaps().superseded(spireKeyId);
+      CallBudget forReplicas = budget.leaving(HOME_ALIAS_RESERVE);
+      for (String region : replication.regions()) {
+        replicate(
+            spireKeyId, keyArn, aliasName, region, policy, tags, false, aliasExists, forReplicas);
+      }
+      maker.pointAlias(spireKeyId, aliasName, keyArn, aliasExists, budget);
     } catch (RuntimeException e) {
       // the new key has no alias: delete it now rather than leave an orphan (spire#5497)
       deletionQueue.enqueue(keyArn, "its GenerateKey failed after the key was created");
@@ -228,128 +259,69 @@ public final class KmsKeyStore {
     return entry;
   }
 
-  private String createKey(
-      String spireKeyId, SpireKeyType type, Optional<String> policy, CallBudget budget) {
-    List<Tag> tags = new ArrayList<>();
-    if (tagging != null) {
-      tags.addAll(
-          SpireTags.forNewKey(
-              settings.naming(), settings.tags(), spireKeyId, settings.clock().instant()));
-    } else {
-      settings.tags().forEach((k, v) -> tags.add(Tag.builder().tagKey(k).tagValue(v).build()));
-    }
-    try {
-      CreateKeyResponse created =
-          AwsCalls.call(
-              "kms:CreateKey",
-              () ->
-                  kms.createKey(
-                      b -> {
-                        Duration timeout = budget.nextCall();
-                        b.overrideConfiguration(
-                                o ->
-                                    o.apiCallTimeout(timeout)
-                                        .apiCallAttemptTimeout(
-                                            AwsSettings.CREATE_KEY_ATTEMPT_TIMEOUT))
-                            .description(settings.naming().description(spireKeyId))
-                            .keyUsage(KeyUsageType.SIGN_VERIFY)
-                            .keySpec(type.keySpec());
-                        policy.ifPresent(b::policy);
-                        if (!tags.isEmpty()) {
-                          b.tags(tags);
-                        }
-                      }));
-      KeyMetadata metadata = created.keyMetadata();
-      if (metadata == null || metadata.arn() == null) {
-        throw new KeyStoreException(Kind.INTERNAL, KeyMessages.MALFORMED_CREATE_KEY_RESPONSE);
-      }
-      return metadata.arn();
-    } catch (KmsCallException e) {
-      throw KeyStoreException.fromCall(KeyMessages.FAILED_TO_CREATE_KEY, e);
-    }
+  /**
+   * Makes the replica of a new key in {@code region}, and its alias there; see {@link
+   * ReplicaMaker}.
+   */
+  private boolean replicate(
+      String spireKeyId,
+      String keyArn,
+      String aliasName,
+      String region,
+      Optional<String> policy,
+      List<Tag> tags,
+      boolean replicaMade,
+      boolean aliasExists,
+      CallBudget budget) {
+    return new ReplicaMaker(kms, replication, settings)
+        .make(
+            spireKeyId, keyArn, aliasName, region, policy, tags, replicaMade, aliasExists, budget);
   }
 
-  private byte[] publicKeyOf(String keyArn, SpireKeyType type, CallBudget budget) {
-    GetPublicKeyResponse response;
-    try {
-      response =
-          AwsCalls.call(
-              "kms:GetPublicKey",
-              () -> kms.getPublicKey(b -> b.keyId(keyArn).overrideConfiguration(within(budget))));
-    } catch (KmsCallException e) {
-      throw KeyStoreException.fromCall(KeyMessages.FAILED_TO_GET_PUBLIC_KEY, e);
-    }
-    if (response.publicKey() == null || response.publicKey().asByteArrayUnsafe().length == 0) {
-      throw new KeyStoreException(Kind.INTERNAL, KeyMessages.MALFORMED_GET_PUBLIC_KEY_RESPONSE);
-    }
-    if (response.keySpec() != null && response.keySpec() != type.keySpec()) {
-      throw new KeyStoreException(
-          Kind.INTERNAL,
-          String.format(KeyMessages.WRONG_KEY_SPEC, response.keySpecAsString(), type.keySpec()));
-    }
-    return response.publicKey().asByteArray();
+  /** What {@link #repair} did. */
+  public enum Repair {
+    /** The replica and its alias are in place. */
+    MADE,
+    /** It failed again; the gap holds the reason. */
+    FAILED,
+    /** The key is no longer this server's current key for its SPIRE key id: nothing to do. */
+    SUPERSEDED
   }
 
-  private void pointAlias(String spireKeyId, String aliasName, String keyArn, CallBudget budget) {
-    boolean exists = entries.containsKey(spireKeyId) || unusableAliases.contains(aliasName);
-    if (exists) {
-      updateAlias(aliasName, keyArn, budget);
-      return;
-    }
-    try {
-      createAlias(aliasName, keyArn, budget);
-    } catch (KmsCallException e) {
-      if (e.kind() != KmsCallException.Kind.ALREADY_EXISTS) {
-        throw KeyStoreException.fromCall(KeyMessages.FAILED_TO_CREATE_ALIAS, e);
-      }
-      // another server sharing this server id created it after start-up; its key is left to the
-      // orphan sweep rather than deleted here, since that server may still be using it
-      LOG.atWarn()
-          .addKeyValue("alias_name", aliasName)
-          .addKeyValue("spire_key_id", spireKeyId)
-          .log(KeyMessages.ALIAS_APPEARED);
-      updateAlias(aliasName, keyArn, budget);
-    }
-  }
-
-  private void createAlias(String aliasName, String keyArn, CallBudget budget) {
-    AwsCalls.call(
-        "kms:CreateAlias",
-        () ->
-            kms.createAlias(
-                b ->
-                    b.aliasName(aliasName)
-                        .targetKeyId(keyArn)
-                        .overrideConfiguration(within(budget))));
-  }
-
-  /** A request's timeout: what is left of {@code budget}. */
-  private static Consumer<AwsRequestOverrideConfiguration.Builder> within(CallBudget budget) {
-    Duration timeout = budget.nextCall();
-    return o -> o.apiCallTimeout(timeout);
-  }
-
-  private void updateAlias(String aliasName, String keyArn, CallBudget budget) {
-    try {
-      AwsCalls.call(
-          "kms:UpdateAlias",
-          () ->
-              kms.updateAlias(
-                  b ->
-                      b.aliasName(aliasName)
-                          .targetKeyId(keyArn)
-                          .overrideConfiguration(within(budget))));
-    } catch (KmsCallException e) {
-      if (e.kind() != KmsCallException.Kind.NOT_FOUND) {
-        throw KeyStoreException.fromCall(KeyMessages.FAILED_TO_UPDATE_ALIAS, e);
-      }
-      // KMS deletes a key's aliases with the key: the alias is gone, so make it again
-      try {
-        createAlias(aliasName, keyArn, budget);
-      } catch (KmsCallException again) {
-        throw KeyStoreException.fromCall(KeyMessages.FAILED_TO_CREATE_ALIAS, again);
-      }
-    }
+  /**
+   * Retries a missing replica, or replica alias, of a current key; empty when the key is being
+   * rotated right now. A failure is left in the gap (its reason updated, its count and due time as
+   * they were: the caller sets the backoff).
+   */
+  public Optional<Repair> repair(ReplicaGaps.Gap gap) {
+    return unlessRotating(
+        gap.spireKeyId(),
+        () -> {
+          KeyEntry current = entries.get(gap.spireKeyId());
+          if (current == null || !current.keyArn().equals(gap.keyArn())) {
+            replication.gaps().resolved(gap.spireKeyId(), gap.region());
+            return Repair.SUPERSEDED;
+          }
+          boolean made =
+              replicate(
+                  gap.spireKeyId(),
+                  gap.keyArn(),
+                  gap.aliasName(),
+                  gap.region(),
+                  settings.policy().policy(),
+                  maker.newKeyTags(gap.spireKeyId()),
+                  gap.replicaMade(),
+                  true,
+                  CallBudget.start(CallBudget.GENERATE_KEY));
+          if (made) {
+            LOG.atInfo()
+                .addKeyValue("spire_key_id", gap.spireKeyId())
+                .addKeyValue("key_arn", gap.replicaArn())
+                .addKeyValue("region", gap.region())
+                .log("Replica made");
+          }
+          return made ? Repair.MADE : Repair.FAILED;
+        });
   }
 
   private void discover() {

@@ -3,9 +3,13 @@ package dev.spirekms.lifecycle;
 import dev.spirekms.aws.KmsCallException;
 import dev.spirekms.keys.KeyEntry;
 import dev.spirekms.keys.KmsKeyStore;
+import dev.spirekms.keys.ReplicaGaps;
+import dev.spirekms.keys.Replication;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
 import software.amazon.awssdk.services.kms.model.KeyState;
@@ -20,7 +24,7 @@ import software.amazon.awssdk.services.kms.model.KeyState;
 final class AliasRefresher {
 
   /** What one run did. */
-  record Summary(int refreshed, int skipped, int recreated, int failed) {}
+  record Summary(int refreshed, int skipped, int recreated, int failed, int replicaAliases) {}
 
   private final KmsKeyStore store;
   private final LifecycleKms kms;
@@ -65,6 +69,7 @@ final class AliasRefresher {
     private int skipped;
     private int recreated;
     private int failed;
+    private int replicaAliases;
 
     @Override
     public PacedTask.Next step() {
@@ -85,7 +90,11 @@ final class AliasRefresher {
       String spireKeyId = entries.get(next++).spireKeyId();
       Optional<Result> result = store.unlessRotating(spireKeyId, () -> refresh(spireKeyId));
       switch (result.orElse(Result.SKIPPED)) {
-        case REFRESHED -> refreshed++;
+        case REFRESHED -> {
+          refreshed++;
+          replicaAliases +=
+              store.unlessRotating(spireKeyId, () -> refreshReplicas(spireKeyId)).orElse(0);
+        }
         case SKIPPED -> skipped++;
         case RECREATED -> recreated++;
         case FAILED -> failed++;
@@ -101,7 +110,7 @@ final class AliasRefresher {
 
     @Override
     public Summary summary() {
-      return new Summary(refreshed, skipped, recreated, failed);
+      return new Summary(refreshed, skipped, recreated, failed, replicaAliases);
     }
   }
 
@@ -154,6 +163,53 @@ final class AliasRefresher {
         .addKeyValue("key_arn", entry.keyArn())
         .log("Alias refreshed");
     return Result.REFRESHED;
+  }
+
+  /**
+   * Refreshes the key's alias in each replica region, so that the stale alias disposal of a server
+   * there never takes it for the alias of a dead server. As at home, an alias pointing at another
+   * key is left alone; a replica still missing is the replica repair's.
+   *
+   * @return how many replica aliases were refreshed
+   */
+  private int refreshReplicas(String spireKeyId) {
+    Optional<KeyEntry> current = store.get(spireKeyId);
+    if (current.isEmpty()) {
+      return 0;
+    }
+    KeyEntry entry = current.get();
+    Set<String> missing =
+        store.replication().gaps().all().stream()
+            .filter(g -> g.spireKeyId().equals(spireKeyId))
+            .map(ReplicaGaps.Gap::region)
+            .collect(Collectors.toSet());
+    int refreshedThere = 0;
+    for (String region : store.replication().regions()) {
+      if (missing.contains(region)) {
+        continue;
+      }
+      String replicaArn = Replication.arnIn(entry.keyArn(), region);
+      try {
+        KeyMetadata target = kms.describeKeyIn(region, entry.aliasName());
+        if (target == null || !replicaArn.equals(target.arn())) {
+          log.atDebug()
+              .addKeyValue("alias_name", entry.aliasName())
+              .addKeyValue("region", region)
+              .log("Replica alias refresh skipped: the alias points at another key");
+          continue;
+        }
+        kms.updateAliasIn(region, entry.aliasName(), replicaArn);
+        refreshedThere++;
+      } catch (KmsCallException e) {
+        log.atWarn()
+            .addKeyValue("alias_name", entry.aliasName())
+            .addKeyValue("spire_key_id", spireKeyId)
+            .addKeyValue("region", region)
+            .addKeyValue("reason", e.getMessage())
+            .log(LifecycleMessages.REFRESH_FAILED);
+      }
+    }
+    return refreshedThere;
   }
 
   /**

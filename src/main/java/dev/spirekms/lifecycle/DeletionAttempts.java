@@ -14,6 +14,9 @@ import org.slf4j.spi.LoggingEventBuilder;
 import software.amazon.awssdk.services.kms.model.AliasListEntry;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
 import software.amazon.awssdk.services.kms.model.KeyState;
+import software.amazon.awssdk.services.kms.model.MultiRegionConfiguration;
+import software.amazon.awssdk.services.kms.model.MultiRegionKey;
+import software.amazon.awssdk.services.kms.model.MultiRegionKeyType;
 import software.amazon.awssdk.services.kms.model.ScheduleKeyDeletionResponse;
 
 /**
@@ -127,6 +130,10 @@ final class DeletionAttempts {
                   + " deleted");
       return Outcome.DONE;
     }
+    Outcome replicas = scheduleReplicasFirst(item, key);
+    if (replicas != null) {
+      return replicas;
+    }
     ScheduleKeyDeletionResponse response;
     try {
       response = kms.scheduleKeyDeletion(arn, settings.pendingWindowDays());
@@ -144,6 +151,52 @@ final class DeletionAttempts {
       InactiveMark.apply(kms, arn, log);
     }
     return Outcome.DONE;
+  }
+
+  /**
+   * Schedules the deletion of a multi-Region primary key's replicas, each in its region, before the
+   * primary's own: KMS keeps a primary in PendingReplicaDeletion until its replicas are deleted
+   * (Developer Guide, Deleting multi-Region keys). A replica that an alias still points at, or in a
+   * region this server does not reach, is left, with a warning; the primary then waits for it.
+   *
+   * @return null to go on with the primary, or how the attempt ended
+   */
+  private Outcome scheduleReplicasFirst(Item item, KeyMetadata key) {
+    MultiRegionConfiguration regions = key.multiRegionConfiguration();
+    if (regions == null || regions.multiRegionKeyType() != MultiRegionKeyType.PRIMARY) {
+      return null;
+    }
+    for (MultiRegionKey replica : regions.replicaKeys()) {
+      if (!kms.reaches(replica.region())) {
+        withKey(log.atWarn(), replica.arn(), item.aliasName)
+            .addKeyValue("region", replica.region())
+            .log(LifecycleMessages.REPLICA_NOT_REACHED);
+        continue;
+      }
+      try {
+        KeyMetadata metadata = kms.describeKey(replica.arn());
+        if (metadata.keyState() == KeyState.PENDING_DELETION) {
+          continue;
+        }
+        List<AliasListEntry> aliases = kms.aliasesOf(replica.arn(), 1);
+        if (!aliases.isEmpty()) {
+          withKey(log.atWarn(), replica.arn(), aliases.get(0).aliasName())
+              .addKeyValue("region", replica.region())
+              .log(LifecycleMessages.REPLICA_ALIAS_STILL_POINTS);
+          continue;
+        }
+        kms.scheduleKeyDeletion(replica.arn(), settings.pendingWindowDays());
+        withKey(log.atInfo(), replica.arn(), item.aliasName)
+            .addKeyValue("region", replica.region())
+            .addKeyValue("pending_window_days", settings.pendingWindowDays())
+            .log("Replica key scheduled for deletion");
+      } catch (KmsCallException e) {
+        if (e.kind() != KmsCallException.Kind.NOT_FOUND) {
+          return retry(item, e.getMessage());
+        }
+      }
+    }
+    return null;
   }
 
   /** KMS outcomes: no such key, an invalid ARN and an invalid state are final; the rest retry. */

@@ -44,6 +44,7 @@ public final class KeyLifecycle implements AutoCloseable {
   private OrphanKeySweeper sweeper;
   private LivenessRefresher liveness;
   private StaleTaggedKeyDisposer staleKeys;
+  private ReplicaRepairer repairer;
   private boolean closed;
 
   /**
@@ -195,6 +196,12 @@ public final class KeyLifecycle implements AutoCloseable {
               + ", lifecycle "
               + kms.tagBased());
     }
+    kms.replicateTo(store.replication());
+    if (store.replication().enabled()) {
+      repairer = new ReplicaRepairer(store, kms.forTask(), settings, clock, scheduler, stop, log);
+      repairer.reportTo(reports);
+      repairer.task().every(ReplicaRepairer.INTERVAL);
+    }
     queue.start(inUse);
     // kept in tag mode too, as upstream: alias-mode servers of the trust domain judge this
     // server's liveness by its aliases, and a switch back to alias mode finds them fresh
@@ -246,6 +253,7 @@ public final class KeyLifecycle implements AutoCloseable {
     OrphanKeySweeper s;
     LivenessRefresher l;
     StaleTaggedKeyDisposer k;
+    ReplicaRepairer p;
     synchronized (this) {
       if (closed) {
         return;
@@ -257,6 +265,10 @@ public final class KeyLifecycle implements AutoCloseable {
       s = sweeper;
       l = liveness;
       k = staleKeys;
+      p = repairer;
+    }
+    if (p != null) {
+      p.task().cancel();
     }
     if (r != null) {
       r.task().cancel();
@@ -308,5 +320,9 @@ public final class KeyLifecycle implements AutoCloseable {
 
   synchronized StaleTaggedKeyDisposer staleKeys() {
     return staleKeys;
+  }
+
+  synchronized ReplicaRepairer repairer() {
+    return repairer;
   }
 }

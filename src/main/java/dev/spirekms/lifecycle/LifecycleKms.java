@@ -2,9 +2,11 @@ package dev.spirekms.lifecycle;
 
 import dev.spirekms.aws.AwsCalls;
 import dev.spirekms.aws.KmsCallException;
+import dev.spirekms.keys.Replication;
 import dev.spirekms.keys.TaggedKeys;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.AliasListEntry;
@@ -28,6 +30,8 @@ final class LifecycleKms {
 
   private final KmsClient kms;
   private final ResourceGroupsTaggingApiClient tagging;
+  // shared by every view, set once the key store is known
+  private final AtomicReference<Replication> replication;
   private final StopSwitch stop;
   private final AtomicLong calls = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
@@ -41,14 +45,45 @@ final class LifecycleKms {
    * @param tagging the Resource Groups Tagging API in tag mode; null in alias mode
    */
   LifecycleKms(KmsClient kms, ResourceGroupsTaggingApiClient tagging, StopSwitch stop) {
+    this(kms, tagging, new AtomicReference<>(Replication.NONE), stop);
+  }
+
+  private LifecycleKms(
+      KmsClient kms,
+      ResourceGroupsTaggingApiClient tagging,
+      AtomicReference<Replication> replication,
+      StopSwitch stop) {
     this.kms = kms;
     this.tagging = tagging;
+    this.replication = replication;
     this.stop = stop;
   }
 
   /** A second view of the same clients, with a call count of its own. */
   LifecycleKms forTask() {
-    return new LifecycleKms(kms, tagging, stop);
+    return new LifecycleKms(kms, tagging, replication, stop);
+  }
+
+  /** Makes calls about keys of the replica regions in their regions, for every view. */
+  void replicateTo(Replication replication) {
+    this.replication.set(replication);
+  }
+
+  /** Whether calls about keys of {@code region} can be made: the home or a replica region. */
+  boolean reaches(String region) {
+    return replication.get().regions().contains(region);
+  }
+
+  /** The client for a key given by ARN: its region's, when that is a replica region. */
+  private KmsClient clientFor(String keyIdOrArn) {
+    if (keyIdOrArn != null && keyIdOrArn.startsWith("arn:")) {
+      String region = Replication.regionOf(keyIdOrArn);
+      Replication r = replication.get();
+      if (r.regions().contains(region)) {
+        return r.client(region);
+      }
+    }
+    return kms;
   }
 
   /** Whether keys carry upstream's SPIRE tags and are found through the tagging API. */
@@ -65,7 +100,7 @@ final class LifecycleKms {
   }
 
   void tagResource(String keyArn, List<Tag> tags) {
-    call("kms:TagResource", () -> kms.tagResource(b -> b.keyId(keyArn).tags(tags)));
+    call("kms:TagResource", () -> clientFor(keyArn).tagResource(b -> b.keyId(keyArn).tags(tags)));
   }
 
   long calls() {
@@ -90,11 +125,15 @@ final class LifecycleKms {
    * answer to expect (spire#6269), so it is not counted as a failure.
    */
   KeyMetadata describeAnyKey(String keyId) {
-    return call("kms:DescribeKey", () -> kms.describeKey(b -> b.keyId(keyId)).keyMetadata(), false);
+    return call(
+        "kms:DescribeKey",
+        () -> clientFor(keyId).describeKey(b -> b.keyId(keyId)).keyMetadata(),
+        false);
   }
 
   KeyMetadata describeKey(String keyId) {
-    return call("kms:DescribeKey", () -> kms.describeKey(b -> b.keyId(keyId)).keyMetadata());
+    return call(
+        "kms:DescribeKey", () -> clientFor(keyId).describeKey(b -> b.keyId(keyId)).keyMetadata());
   }
 
   /** One page of all aliases in the account and region. */
@@ -104,7 +143,9 @@ final class LifecycleKms {
 
   /** Up to {@code limit} of the aliases that point to a key. */
   List<AliasListEntry> aliasesOf(String keyArn, int limit) {
-    return call("kms:ListAliases", () -> kms.listAliases(b -> b.keyId(keyArn).limit(limit)))
+    return call(
+            "kms:ListAliases",
+            () -> clientFor(keyArn).listAliases(b -> b.keyId(keyArn).limit(limit)))
         .aliases();
   }
 
@@ -114,6 +155,24 @@ final class LifecycleKms {
 
   void updateAlias(String aliasName, String keyArn) {
     call("kms:UpdateAlias", () -> kms.updateAlias(b -> b.aliasName(aliasName).targetKeyId(keyArn)));
+  }
+
+  /** DescribeKey of an alias in a replica region. */
+  KeyMetadata describeKeyIn(String region, String aliasName) {
+    return call(
+        "kms:DescribeKey",
+        () -> clientIn(region).describeKey(b -> b.keyId(aliasName)).keyMetadata());
+  }
+
+  /** UpdateAlias in a replica region. */
+  void updateAliasIn(String region, String aliasName, String keyArn) {
+    call(
+        "kms:UpdateAlias",
+        () -> clientIn(region).updateAlias(b -> b.aliasName(aliasName).targetKeyId(keyArn)));
+  }
+
+  private KmsClient clientIn(String region) {
+    return replication.get().client(region);
   }
 
   void createAlias(String aliasName, String keyArn) {
@@ -127,7 +186,9 @@ final class LifecycleKms {
   ScheduleKeyDeletionResponse scheduleKeyDeletion(String keyArn, int pendingWindowDays) {
     return call(
         "kms:ScheduleKeyDeletion",
-        () -> kms.scheduleKeyDeletion(b -> b.keyId(keyArn).pendingWindowInDays(pendingWindowDays)));
+        () ->
+            clientFor(keyArn)
+                .scheduleKeyDeletion(b -> b.keyId(keyArn).pendingWindowInDays(pendingWindowDays)));
   }
 
   private <T> T call(String action, Supplier<T> call) {

@@ -80,6 +80,15 @@ public final class LifecycleMessages {
       "its description does not mark it as a SPIRE key of this trust domain: \"%s\"";
   public static final String KEY_IN_STATE = "the key is in state %s";
   public static final String ALIAS_STILL_POINTS = "an alias still points to it: %s";
+  public static final String REPLICA_NOT_REACHED =
+      "Replica key not scheduled for deletion: its region is not one of replica_regions; its"
+          + " primary waits in PendingReplicaDeletion until the replica is deleted";
+  public static final String REPLICA_ALIAS_STILL_POINTS =
+      "Replica key not scheduled for deletion: an alias still points to it; its primary waits in"
+          + " PendingReplicaDeletion until the replica is deleted";
+  public static final String REPLICA_MISSING = "replica still missing (%s of %s): %s";
+  public static final String REPLICA_RETRY_FAILED =
+      "Could not make a missing replica of a key; retrying later";
   public static final String STILL_USED = "this server still uses it";
   public static final String INVALID_ARN = "invalid ARN";
   public static final String GAVE_UP = "gave up after %d attempts: %s%s";

@@ -27,6 +27,9 @@ public interface LifecycleReports {
   /** The deletion queue's name in reports. */
   String DELETION_QUEUE = "deletion_queue";
 
+  /** The retry of missing replicas' name in reports. */
+  String REPLICA_REPAIR = "replica_repair";
+
   /** The role credential renewal's name in reports. */
   String CREDENTIAL_REFRESH = "credential_refresh";
 

@@ -22,8 +22,8 @@ import software.amazon.awssdk.services.kms.model.ListKeysResponse;
 import software.amazon.awssdk.services.kms.model.OriginType;
 
 /**
- * CreateKey, DescribeKey, GetPublicKey and ListKeys, with KMS's rules for key specs, key usages and
- * key policies.
+ * CreateKey (single-Region and multi-Region primary keys), DescribeKey, GetPublicKey and ListKeys,
+ * with KMS's rules for key specs, key usages and key policies.
  */
 final class KeyOperations {
 
@@ -54,9 +54,7 @@ final class KeyOperations {
     if (request.customKeyStoreId() != null || request.xksKeyId() != null) {
       throw KmsErrors.unsupported("custom key stores are not supported by the local KMS");
     }
-    if (Boolean.TRUE.equals(request.multiRegion())) {
-      throw KmsErrors.unsupported("multi-Region keys are not supported by the local KMS");
-    }
+    boolean multiRegion = Boolean.TRUE.equals(request.multiRegion());
     // Generating a key pair is slow (RSA 4096): do it outside the lock.
     var keyPair = state.keyPairs.next(spec);
     synchronized (state.lock) {
@@ -65,10 +63,15 @@ final class KeyOperations {
         throw KmsErrors.limitExceeded(
             "This account has reached its limit of " + state.maxKeys + " customer managed keys");
       }
-      String id = UUID.randomUUID().toString();
+      // Developer Guide, Multi-Region key ids: "mrk-" and 32 hex digits.
+      String id =
+          multiRegion
+              ? "mrk-" + UUID.randomUUID().toString().replace("-", "")
+              : UUID.randomUUID().toString();
       KeyRecord key =
           new KeyRecord(
               state.nextSequence++,
+              state.region,
               id,
               state.keyArn(id),
               spec,
@@ -76,7 +79,8 @@ final class KeyOperations {
               description,
               request.policy(),
               now,
-              keyPair);
+              keyPair,
+              multiRegion ? state.region : null);
       key.tags.putAll(tags);
       state.keys.put(id, key);
       return CreateKeyResponse.builder().keyMetadata(state.metadata(key)).build();
@@ -187,7 +191,7 @@ final class KeyOperations {
         "KeyUsage " + usage + " is not compatible with KeySpec " + spec.keySpec());
   }
 
-  private static void checkPolicy(String policy) {
+  static void checkPolicy(String policy) {
     if (policy == null) {
       return;
     }

@@ -10,6 +10,7 @@ import software.amazon.awssdk.services.kms.model.KeyUsageType;
 /** One KMS key and its mutable state, read and written under the lock of {@link KmsState}. */
 final class KeyRecord {
   final long sequence;
+  final String region;
   final String id;
   final String arn;
   final SupportedKeySpec spec;
@@ -18,6 +19,10 @@ final class KeyRecord {
   final String policy;
   final Instant creationDate;
   final KeyPair keyPair;
+
+  /** The region of the primary key of a multi-Region key; null for a single-Region key. */
+  final String primaryRegion;
+
   final Map<String, String> tags = new TreeMap<>();
   KeyState state = KeyState.ENABLED;
   Instant deletionDate;
@@ -25,6 +30,7 @@ final class KeyRecord {
 
   KeyRecord(
       long sequence,
+      String region,
       String id,
       String arn,
       SupportedKeySpec spec,
@@ -32,8 +38,11 @@ final class KeyRecord {
       String description,
       String policy,
       Instant creationDate,
-      KeyPair keyPair) {
+      KeyPair keyPair,
+      String primaryRegion) {
     this.sequence = sequence;
+    this.region = region;
+    this.primaryRegion = primaryRegion;
     this.id = id;
     this.arn = arn;
     this.spec = spec;

@@ -36,9 +36,16 @@ final class KeyStateChanges {
       Instant now = state.purgeExpired();
       KeyRecord key = state.resolve(request.keyId(), false);
       KmsState.requireNotPendingDeletion(key);
-      key.state = KeyState.PENDING_DELETION;
-      key.deletionDate = now.plus(Duration.ofDays(days));
       key.pendingWindowInDays = days;
+      if (state.region.equals(key.primaryRegion) && state.account.related(key.id).size() > 1) {
+        // Developer Guide, Deleting multi-Region keys: a primary key with replicas waits in
+        // PendingReplicaDeletion until they are deleted; its waiting period starts then.
+        key.state = KeyState.PENDING_REPLICA_DELETION;
+        key.deletionDate = null;
+      } else {
+        key.state = KeyState.PENDING_DELETION;
+        key.deletionDate = now.plus(Duration.ofDays(days));
+      }
       return ScheduleKeyDeletionResponse.builder()
           .keyId(key.arn)
           .deletionDate(key.deletionDate)
@@ -52,7 +59,8 @@ final class KeyStateChanges {
     synchronized (state.lock) {
       state.purgeExpired();
       KeyRecord key = state.resolve(request.keyId(), false);
-      if (key.state != KeyState.PENDING_DELETION) {
+      if (key.state != KeyState.PENDING_DELETION
+          && key.state != KeyState.PENDING_REPLICA_DELETION) {
         // Developer Guide, Key states: CancelKeyDeletion on a key not pending deletion.
         throw KmsErrors.invalidState(key.arn + " is not pending deletion.");
       }

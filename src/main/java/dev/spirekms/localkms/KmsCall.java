@@ -16,21 +16,34 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
  * @param response the response, or null if the call failed
  * @param error the exception thrown to the caller, or null if the call succeeded
  * @param at the model clock's time when the call was served
+ * @param region the region the call was made in
  */
 public record KmsCall(
     String operation,
     AwsRequest request,
     AwsResponse response,
     RuntimeException error,
-    Instant at) {
+    Instant at,
+    String region) {
 
   public KmsCall {
     Objects.requireNonNull(operation, "operation");
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(at, "at");
+    Objects.requireNonNull(region, "region");
     if ((response == null) == (error == null)) {
       throw new IllegalArgumentException("a call has either a response or an error");
     }
+  }
+
+  /** A call in the model's {@linkplain KmsModel#DEFAULT_REGION default region}. */
+  public KmsCall(
+      String operation,
+      AwsRequest request,
+      AwsResponse response,
+      RuntimeException error,
+      Instant at) {
+    this(operation, request, response, error, at, KmsModel.DEFAULT_REGION);
   }
 
   public boolean succeeded() {

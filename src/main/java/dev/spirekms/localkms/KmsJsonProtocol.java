@@ -29,6 +29,10 @@ import software.amazon.awssdk.services.kms.model.ListKeysRequest;
 import software.amazon.awssdk.services.kms.model.ListKeysResponse;
 import software.amazon.awssdk.services.kms.model.ListResourceTagsRequest;
 import software.amazon.awssdk.services.kms.model.ListResourceTagsResponse;
+import software.amazon.awssdk.services.kms.model.MultiRegionConfiguration;
+import software.amazon.awssdk.services.kms.model.MultiRegionKey;
+import software.amazon.awssdk.services.kms.model.ReplicateKeyRequest;
+import software.amazon.awssdk.services.kms.model.ReplicateKeyResponse;
 import software.amazon.awssdk.services.kms.model.ScheduleKeyDeletionRequest;
 import software.amazon.awssdk.services.kms.model.ScheduleKeyDeletionResponse;
 import software.amazon.awssdk.services.kms.model.SignRequest;
@@ -145,6 +149,20 @@ final class KmsJsonProtocol {
                                 .marker(string(in, "Marker"))
                                 .build()))),
             Map.entry(
+                KmsOperations.REPLICATE_KEY,
+                in ->
+                    replicateKeyResponse(
+                        model.replicateKey(
+                            ReplicateKeyRequest.builder()
+                                .keyId(string(in, "KeyId"))
+                                .replicaRegion(string(in, "ReplicaRegion"))
+                                .policy(string(in, "Policy"))
+                                .bypassPolicyLockoutSafetyCheck(
+                                    bool(in, "BypassPolicyLockoutSafetyCheck"))
+                                .description(string(in, "Description"))
+                                .tags(tags(in, "Tags"))
+                                .build()))),
+            Map.entry(
                 KmsOperations.SCHEDULE_KEY_DELETION,
                 in ->
                     scheduleKeyDeletionResponse(
@@ -245,7 +263,42 @@ final class KmsJsonProtocol {
     if (m.hasSigningAlgorithms()) {
       out.put("SigningAlgorithms", m.signingAlgorithmsAsStrings());
     }
+    if (m.multiRegionConfiguration() != null) {
+      out.put("MultiRegionConfiguration", multiRegionConfiguration(m.multiRegionConfiguration()));
+    }
     return out.json;
+  }
+
+  private static JsonObject multiRegionConfiguration(MultiRegionConfiguration c) {
+    JsonArray replicas = new JsonArray();
+    for (MultiRegionKey replica : c.replicaKeys()) {
+      replicas.add(multiRegionKey(replica));
+    }
+    JsonObject json =
+        new JsonOut()
+            .put("MultiRegionKeyType", c.multiRegionKeyTypeAsString())
+            .put("PrimaryKey", multiRegionKey(c.primaryKey()))
+            .json;
+    json.add("ReplicaKeys", replicas);
+    return json;
+  }
+
+  private static JsonObject multiRegionKey(MultiRegionKey key) {
+    return new JsonOut().put("Arn", key.arn()).put("Region", key.region()).json;
+  }
+
+  private static JsonObject replicateKeyResponse(ReplicateKeyResponse r) {
+    JsonObject json =
+        new JsonOut()
+            .put("ReplicaKeyMetadata", keyMetadata(r.replicaKeyMetadata()))
+            .put("ReplicaPolicy", r.replicaPolicy())
+            .json;
+    JsonArray tags = new JsonArray();
+    for (Tag t : r.replicaTags()) {
+      tags.add(new JsonOut().put("TagKey", t.tagKey()).put("TagValue", t.tagValue()).json);
+    }
+    json.add("ReplicaTags", tags);
+    return json;
   }
 
   @SuppressWarnings("deprecation") // KMS still sends CustomerMasterKeySpec

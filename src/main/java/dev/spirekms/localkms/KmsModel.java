@@ -2,11 +2,11 @@ package dev.spirekms.localkms;
 
 import java.security.PublicKey;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.awscore.AwsRequest;
 import software.amazon.awssdk.services.kms.model.AliasListEntry;
 import software.amazon.awssdk.services.kms.model.CancelKeyDeletionRequest;
@@ -33,6 +33,8 @@ import software.amazon.awssdk.services.kms.model.ListKeysRequest;
 import software.amazon.awssdk.services.kms.model.ListKeysResponse;
 import software.amazon.awssdk.services.kms.model.ListResourceTagsRequest;
 import software.amazon.awssdk.services.kms.model.ListResourceTagsResponse;
+import software.amazon.awssdk.services.kms.model.ReplicateKeyRequest;
+import software.amazon.awssdk.services.kms.model.ReplicateKeyResponse;
 import software.amazon.awssdk.services.kms.model.ScheduleKeyDeletionRequest;
 import software.amazon.awssdk.services.kms.model.ScheduleKeyDeletionResponse;
 import software.amazon.awssdk.services.kms.model.SignRequest;
@@ -61,11 +63,16 @@ import software.amazon.awssdk.services.resourcegroupstaggingapi.model.GetResourc
  * {@link TagOperations} and {@link Paging}, all over one {@link KmsState}; {@link
  * TaggingOperations} answers the Resource Groups Tagging API's GetResources for the same keys.
  *
+ * <p>A model is one account in one region; {@link #inRegion} gives the same account in another
+ * region, where multi-Region keys made here can be replicated ({@link MultiRegionOperations}).
+ * Aliases, tags, policies, key states and fault rules are per region, as in KMS; the call log (each
+ * {@link KmsCall} names its region) and the clock are shared.
+ *
  * <p>Thread-safe. Keys live in memory only: this is a test and demo double, never a security
  * boundary.
  */
 public final class KmsModel {
-  /** Region used in ARNs unless the builder sets another. */
+  /** Region of the model {@link #builder()} builds unless told another. */
   public static final String DEFAULT_REGION = "us-east-1";
 
   /** Account used in ARNs unless the builder sets another. */
@@ -92,11 +99,19 @@ public final class KmsModel {
   /** KMS resource quota: customer managed keys per account and Region. */
   public static final int DEFAULT_MAX_KEYS = 100_000;
 
+  /** What every region of the model shares: the account, its call log and its region views. */
+  private record Shared(
+      KmsAccount account,
+      CallLog callLog,
+      boolean awsManagedAliases,
+      ConcurrentHashMap<String, KmsModel> views) {}
+
+  private final Shared shared;
   private final KmsState state;
   private final FaultInjector faults = new FaultInjector();
-  private final CallLog callLog;
   private final OperationRunner runner;
   private final KeyOperations keyOperations;
+  private final MultiRegionOperations multiRegionOperations;
   private final KeyStateChanges keyStateChanges;
   private final AliasOperations aliasOperations;
   private final SignOperation signOperation;
@@ -104,27 +119,61 @@ public final class KmsModel {
   private final TaggingOperations taggingOperations;
   private final KmsInspection inspection;
 
-  private KmsModel(Builder builder) {
-    this.state =
-        new KmsState(
-            builder.clock,
-            builder.region,
-            builder.accountId,
-            builder.maxKeys,
-            builder.rsaAhead,
-            builder.keyGenerationTime);
-    this.callLog = new CallLog(builder.callLogCapacity);
-    this.runner = new OperationRunner(state.clock, faults, callLog);
+  private KmsModel(Shared shared, String region) {
+    this.shared = shared;
+    this.state = shared.account.region(region);
+    this.runner = new OperationRunner(state.clock, faults, shared.callLog, region);
     this.keyOperations = new KeyOperations(state);
+    this.multiRegionOperations = new MultiRegionOperations(state);
     this.keyStateChanges = new KeyStateChanges(state);
     this.aliasOperations = new AliasOperations(state);
     this.signOperation = new SignOperation(state);
     this.tagOperations = new TagOperations(state);
     this.taggingOperations = new TaggingOperations(state);
     this.inspection = new KmsInspection(state);
-    if (builder.awsManagedAliases) {
+    if (shared.awsManagedAliases) {
       aliasOperations.addWithoutTarget(AWS_MANAGED_ALIASES);
     }
+  }
+
+  static KmsModel build(KmsModelBuilder builder) {
+    KmsAccount account =
+        new KmsAccount(
+            builder.clock,
+            builder.accountId,
+            builder.maxKeys,
+            builder.rsaAhead,
+            builder.keyGenerationTime);
+    Shared shared =
+        new Shared(
+            account,
+            new CallLog(builder.callLogCapacity),
+            builder.awsManagedAliases,
+            new ConcurrentHashMap<>());
+    return shared.views.computeIfAbsent(builder.region, region -> new KmsModel(shared, region));
+  }
+
+  /**
+   * The same account seen in another region, as a KMS client for that region sees it: its own keys,
+   * aliases and fault rules, and the call log, clock and multi-Region keys this model shares with
+   * every region. The region is made, empty, on first use; the same view is returned each time.
+   */
+  public KmsModel inRegion(String region) {
+    KmsModelBuilder.requireRegionName(region);
+    return shared.views.computeIfAbsent(region, name -> new KmsModel(shared, name));
+  }
+
+  /**
+   * Whether {@code region} is one of this account's: this model's, one given to {@link #inRegion},
+   * or one a key was replicated into.
+   */
+  public boolean hasRegion(String region) {
+    return shared.account.hasRegion(region);
+  }
+
+  /** The regions used so far, this model's first. */
+  public Set<String> regions() {
+    return Set.copyOf(shared.views.keySet());
   }
 
   /**
@@ -134,8 +183,8 @@ public final class KmsModel {
     return builder().build();
   }
 
-  public static Builder builder() {
-    return new Builder();
+  public static KmsModelBuilder builder() {
+    return new KmsModelBuilder();
   }
 
   public Clock clock() {
@@ -150,7 +199,7 @@ public final class KmsModel {
     return state.accountId;
   }
 
-  /** The fault rules applied to every operation of this model. */
+  /** The fault rules applied to every operation in this model's region. */
   public FaultInjector faults() {
     return faults;
   }
@@ -166,6 +215,14 @@ public final class KmsModel {
   /** DescribeKey by key id, key ARN, alias name or alias ARN. */
   public DescribeKeyResponse describeKey(DescribeKeyRequest request) {
     return runner.run(KmsOperations.DESCRIBE_KEY, request, keyOperations::describeKey);
+  }
+
+  /**
+   * ReplicateKey: a replica of a multi-Region primary key of this region in {@code ReplicaRegion},
+   * with the same key id and key material and its own policy, description and tags.
+   */
+  public ReplicateKeyResponse replicateKey(ReplicateKeyRequest request) {
+    return runner.run(KmsOperations.REPLICATE_KEY, request, multiRegionOperations::replicateKey);
   }
 
   /** GetPublicKey: the DER-encoded X.509 SubjectPublicKeyInfo of the key. */
@@ -237,19 +294,19 @@ public final class KmsModel {
   // ---------------------------------------------------------------------------------------------
   // Call log
 
-  /** Every call still in the log, oldest first. */
+  /** Every call still in the log, of every region, oldest first. */
   public List<KmsCall> calls() {
-    return callLog.all();
+    return shared.callLog.all();
   }
 
   /** The calls of one operation still in the log, oldest first. */
   public List<KmsCall> calls(String operation) {
-    return callLog.of(KmsOperations.requireKnown(operation));
+    return shared.callLog.of(KmsOperations.requireKnown(operation));
   }
 
   /** How many calls of {@code operation} were served since the log was last cleared. */
   public int callCount(String operation) {
-    return callLog.count(KmsOperations.requireKnown(operation));
+    return shared.callLog.count(KmsOperations.requireKnown(operation));
   }
 
   /** The requests of one operation still in the log, oldest first. */
@@ -258,7 +315,7 @@ public final class KmsModel {
   }
 
   public void clearCalls() {
-    callLog.clear();
+    shared.callLog.clear();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -306,95 +363,5 @@ public final class KmsModel {
   /** One alias by name, e.g. {@code alias/example}. */
   public Optional<AliasListEntry> alias(String aliasName) {
     return inspection.alias(aliasName);
-  }
-
-  /** Builds a {@link KmsModel}. */
-  public static final class Builder {
-    private Clock clock = Clock.systemUTC();
-    private String region = DEFAULT_REGION;
-    private String accountId = DEFAULT_ACCOUNT_ID;
-    private boolean awsManagedAliases;
-    private int maxKeys = DEFAULT_MAX_KEYS;
-    private int callLogCapacity = 10_000;
-    private boolean rsaAhead;
-    private Duration keyGenerationTime = Duration.ZERO;
-
-    private Builder() {}
-
-    /** The clock for every date the model reports; tests pass one they can advance. */
-    public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
-      return this;
-    }
-
-    /** Region in ARNs, e.g. {@code eu-west-1}. */
-    public Builder region(String region) {
-      Objects.requireNonNull(region, "region");
-      if (!region.matches("[a-z0-9-]+")) {
-        throw new IllegalArgumentException("not a region name: " + region);
-      }
-      this.region = region;
-      return this;
-    }
-
-    /** Twelve-digit account id in ARNs. */
-    public Builder accountId(String accountId) {
-      Objects.requireNonNull(accountId, "accountId");
-      if (!accountId.matches("\\d{12}")) {
-        throw new IllegalArgumentException("an account id has 12 digits: " + accountId);
-      }
-      this.accountId = accountId;
-      return this;
-    }
-
-    /** Lists {@link #AWS_MANAGED_ALIASES} (no target key, no dates), as a real account does. */
-    public Builder withAwsManagedAliases() {
-      this.awsManagedAliases = true;
-      return this;
-    }
-
-    /** The most keys CreateKey makes before LimitExceededException; default 100,000. */
-    public Builder maxKeys(int maxKeys) {
-      if (maxKeys < 0) {
-        throw new IllegalArgumentException("maxKeys must not be negative: " + maxKeys);
-      }
-      this.maxKeys = maxKeys;
-      return this;
-    }
-
-    /** How many calls the log keeps (oldest dropped first); default 10,000. */
-    public Builder callLogCapacity(int capacity) {
-      if (capacity < 1) {
-        throw new IllegalArgumentException("call log capacity must be at least 1: " + capacity);
-      }
-      this.callLogCapacity = capacity;
-      return this;
-    }
-
-    /**
-     * Generates one RSA key pair per RSA key spec ahead, on a daemon thread, so that CreateKey for
-     * RSA (RSA-4096 in particular) answers within a client's attempt timeout.
-     */
-    public Builder withRsaKeysAhead() {
-      this.rsaAhead = true;
-      return this;
-    }
-
-    /**
-     * CreateKey takes at least this long (a KMS under load, or a busy host), so that tests can see
-     * what a client does when a CreateKey attempt outlasts its timeout; default none.
-     */
-    public Builder keyGenerationTime(Duration atLeast) {
-      Objects.requireNonNull(atLeast, "atLeast");
-      if (atLeast.isNegative()) {
-        throw new IllegalArgumentException("keyGenerationTime must not be negative: " + atLeast);
-      }
-      this.keyGenerationTime = atLeast;
-      return this;
-    }
-
-    public KmsModel build() {
-      return new KmsModel(this);
-    }
   }
 }

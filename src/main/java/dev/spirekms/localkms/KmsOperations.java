@@ -22,6 +22,7 @@ public final class KmsOperations {
   public static final String LIST_ALIASES = "ListAliases";
   public static final String LIST_KEYS = "ListKeys";
   public static final String LIST_RESOURCE_TAGS = "ListResourceTags";
+  public static final String REPLICATE_KEY = "ReplicateKey";
   public static final String SCHEDULE_KEY_DELETION = "ScheduleKeyDeletion";
   public static final String SIGN = "Sign";
   public static final String TAG_RESOURCE = "TagResource";
@@ -42,6 +43,7 @@ public final class KmsOperations {
           LIST_ALIASES,
           LIST_KEYS,
           LIST_RESOURCE_TAGS,
+          REPLICATE_KEY,
           SCHEDULE_KEY_DELETION,
           SIGN,
           TAG_RESOURCE,

@@ -2,9 +2,9 @@ package dev.spirekms.localkms;
 
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,68 +18,72 @@ import software.amazon.awssdk.services.kms.model.KeyMetadata;
 import software.amazon.awssdk.services.kms.model.KeyState;
 import software.amazon.awssdk.services.kms.model.KeyUsageType;
 import software.amazon.awssdk.services.kms.model.KmsException;
+import software.amazon.awssdk.services.kms.model.MultiRegionConfiguration;
+import software.amazon.awssdk.services.kms.model.MultiRegionKey;
+import software.amazon.awssdk.services.kms.model.MultiRegionKeyType;
 import software.amazon.awssdk.services.kms.model.OriginType;
 
 /**
- * The keys and aliases of one {@link KmsModel}, the lock that guards them, and the rules every
- * operation shares: how KMS reads a KeyId, which key states allow what, when a key pending deletion
- * is gone, and the SDK shapes of a key and an alias.
+ * The keys and aliases of one region of a {@link KmsAccount}, and the rules every operation shares:
+ * how KMS reads a KeyId, which key states allow what, when a key pending deletion is gone, and the
+ * SDK shapes of a key and an alias.
  */
 final class KmsState {
+  // Developer Guide, Multi-Region keys: a multi-Region key id is "mrk-" and 32 hex digits.
   private static final Pattern KEY_ID =
-      Pattern.compile("^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$");
+      Pattern.compile("^([0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$");
 
+  final KmsAccount account;
   final Clock clock;
   final String region;
   final String accountId;
   final int maxKeys;
-  final SecureRandom random = new SecureRandom();
+  final SecureRandom random;
   final KeyPairSource keyPairs;
 
-  /** Guards {@link #keys}, {@link #aliases}, {@link #nextSequence} and every record in them. */
-  final Object lock = new Object();
+  /**
+   * The account's lock: guards {@link #keys}, {@link #aliases}, {@link #nextSequence} and every
+   * record in them, and those of every other region.
+   */
+  final Object lock;
 
   final Map<String, KeyRecord> keys = new LinkedHashMap<>();
   final TreeMap<String, AliasRecord> aliases = new TreeMap<>();
   long nextSequence;
 
-  KmsState(
-      Clock clock,
-      String region,
-      String accountId,
-      int maxKeys,
-      boolean rsaAhead,
-      Duration keyGenerationTime) {
-    this.clock = clock;
+  KmsState(KmsAccount account, String region) {
+    this.account = account;
+    this.clock = account.clock;
     this.region = region;
-    this.accountId = accountId;
-    this.maxKeys = maxKeys;
-    this.keyPairs =
-        rsaAhead
-            ? KeyPairSource.ahead(random, keyGenerationTime)
-            : KeyPairSource.onDemand(random, keyGenerationTime);
+    this.accountId = account.accountId;
+    this.maxKeys = account.maxKeys;
+    this.random = account.random;
+    this.keyPairs = account.keyPairs;
+    this.lock = account.lock;
   }
 
-  /** Deletes keys whose waiting period is over, with their aliases; returns now. */
+  /** Deletes the keys of every region whose waiting period is over; returns now. */
   Instant purgeExpired() {
-    Instant now = now();
-    List<String> expired =
+    return account.purgeExpired();
+  }
+
+  /** Removes and returns this region's keys whose waiting period is over, with their aliases. */
+  List<KeyRecord> removeExpired(Instant now) {
+    List<KeyRecord> expired =
         keys.values().stream()
             .filter(key -> key.state == KeyState.PENDING_DELETION)
             .filter(key -> !key.deletionDate.isAfter(now))
-            .map(key -> key.id)
             .toList();
-    for (String id : expired) {
-      keys.remove(id);
+    for (KeyRecord key : expired) {
+      keys.remove(key.id);
       // Developer Guide, Deleting keys: deleting a key also deletes its aliases.
-      aliases.values().removeIf(alias -> id.equals(alias.targetKeyId));
+      aliases.values().removeIf(alias -> key.id.equals(alias.targetKeyId));
     }
-    return now;
+    return expired;
   }
 
   Instant now() {
-    // KMS reports dates to the millisecond.
-    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    return account.now();
   }
 
   /**
@@ -159,7 +163,7 @@ final class KmsState {
   }
 
   static void requireNotPendingDeletion(KeyRecord key) {
-    if (key.state == KeyState.PENDING_DELETION) {
+    if (key.state == KeyState.PENDING_DELETION || key.state == KeyState.PENDING_REPLICA_DELETION) {
       throw KmsErrors.invalidState(key.arn + " is pending deletion.");
     }
   }
@@ -190,7 +194,10 @@ final class KmsState {
             .keyManager(KeyManagerType.CUSTOMER)
             .customerMasterKeySpec(CustomerMasterKeySpec.fromValue(key.spec.keySpec().toString()))
             .keySpec(key.spec.keySpec())
-            .multiRegion(false);
+            .multiRegion(key.primaryRegion != null);
+    if (key.primaryRegion != null) {
+      metadata.multiRegionConfiguration(multiRegionConfiguration(key));
+    }
     if (key.usage == KeyUsageType.SIGN_VERIFY) {
       metadata.signingAlgorithms(key.spec.signingAlgorithms());
     } else {
@@ -198,8 +205,37 @@ final class KmsState {
     }
     if (key.state == KeyState.PENDING_DELETION) {
       metadata.deletionDate(key.deletionDate).pendingDeletionWindowInDays(key.pendingWindowInDays);
+    } else if (key.state == KeyState.PENDING_REPLICA_DELETION) {
+      // API Reference, KeyMetadata: no DeletionDate until the replicas are gone.
+      metadata.pendingDeletionWindowInDays(key.pendingWindowInDays);
     }
     return metadata.build();
+  }
+
+  /**
+   * DescribeKey's MultiRegionConfiguration: the same primary and replicas for every related key,
+   * the type saying which one this is (API Reference, MultiRegionConfiguration).
+   */
+  private MultiRegionConfiguration multiRegionConfiguration(KeyRecord key) {
+    List<MultiRegionKey> replicas = new ArrayList<>();
+    for (KeyRecord related : account.related(key.id)) {
+      if (!related.region.equals(key.primaryRegion)) {
+        replicas.add(MultiRegionKey.builder().arn(related.arn).region(related.region).build());
+      }
+    }
+    replicas.sort(Comparator.comparing(MultiRegionKey::region));
+    return MultiRegionConfiguration.builder()
+        .multiRegionKeyType(
+            key.region.equals(key.primaryRegion)
+                ? MultiRegionKeyType.PRIMARY
+                : MultiRegionKeyType.REPLICA)
+        .primaryKey(
+            MultiRegionKey.builder()
+                .arn(keyArn(key.primaryRegion, key.id))
+                .region(key.primaryRegion)
+                .build())
+        .replicaKeys(replicas)
+        .build();
   }
 
   AliasListEntry aliasEntry(AliasRecord alias) {
@@ -213,10 +249,25 @@ final class KmsState {
   }
 
   String keyArn(String id) {
-    return "arn:aws:kms:" + region + ":" + accountId + ":key/" + id;
+    return keyArn(region, id);
+  }
+
+  String keyArn(String inRegion, String id) {
+    return "arn:" + partition(inRegion) + ":kms:" + inRegion + ":" + accountId + ":key/" + id;
+  }
+
+  /** The partition of a region's ARNs: aws, aws-cn, aws-us-gov and so on. */
+  static String partition(String region) {
+    if (region.startsWith("cn-")) {
+      return "aws-cn";
+    }
+    if (region.startsWith("us-gov-")) {
+      return "aws-us-gov";
+    }
+    return "aws";
   }
 
   String aliasArn(String aliasName) {
-    return "arn:aws:kms:" + region + ":" + accountId + ":" + aliasName;
+    return "arn:" + partition(region) + ":kms:" + region + ":" + accountId + ":" + aliasName;
   }
 }

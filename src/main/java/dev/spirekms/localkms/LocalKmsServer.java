@@ -35,6 +35,9 @@ import software.amazon.awssdk.core.exception.SdkClientException;
  * answers the Resource Groups Tagging API's GetResources for the model's keys ({@code X-Amz-Target:
  * ResourceGroupsTaggingAPI_20170126.GetResources}).
  *
+ * <p>Each request is served in the region of its SigV4 credential scope ({@link RegionRouter}), so
+ * clients built for several regions can share one port.
+ *
  * <p>This is a test and demo server, never a security boundary: it does not check SigV4 signatures
  * or credentials at all, and its keys live in memory.
  *
@@ -86,6 +89,7 @@ public final class LocalKmsServer implements AutoCloseable {
   private final KmsModel model;
   private final KmsJsonProtocol protocol;
   private final TaggingJsonProtocol tagging;
+  private final RegionRouter regions;
   private final HttpServer server;
   private final ExecutorService executor;
   private final CountDownLatch closed = new CountDownLatch(1);
@@ -98,6 +102,7 @@ public final class LocalKmsServer implements AutoCloseable {
     this.protocol = new KmsJsonProtocol(model);
     this.tagging = new TaggingJsonProtocol(model);
     this.wireFaults = new WireFaults(connectionFaults);
+    this.regions = new RegionRouter(model);
     InetAddress loopback = InetAddress.getByAddress("localhost", new byte[] {127, 0, 0, 1});
     this.server =
         HttpServer.create(new InetSocketAddress(loopback, connectionFaults ? 0 : port), 0);
@@ -182,7 +187,7 @@ public final class LocalKmsServer implements AutoCloseable {
 
   /** Parses the command line of {@link #main}, starts a server and says where it listens. */
   static LocalKmsServer startFromArgs(String[] args, PrintStream out) throws IOException {
-    KmsModel.Builder model = KmsModel.builder();
+    KmsModelBuilder model = KmsModel.builder();
     int port = 0;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -325,7 +330,7 @@ public final class LocalKmsServer implements AutoCloseable {
             return;
           }
           JsonObject body = readBody(exchange);
-          String answer = tagging.handle(operation, body).toString();
+          String answer = regions.tagging(exchange).handle(operation, body).toString();
           if (!faulted(operation, exchange, answer)) {
             send(exchange, received, 200, answer);
           }
@@ -344,7 +349,7 @@ public final class LocalKmsServer implements AutoCloseable {
           return;
         }
         JsonObject body = readBody(exchange);
-        String answer = protocol.handle(operation, body).toString();
+        String answer = regions.kms(exchange).handle(operation, body).toString();
         if (!faulted(operation, exchange, answer)) {
           send(exchange, received, 200, answer);
         }

@@ -15,11 +15,13 @@ final class OperationRunner {
   private final Clock clock;
   private final FaultInjector faults;
   private final CallLog callLog;
+  private final String region;
 
-  OperationRunner(Clock clock, FaultInjector faults, CallLog callLog) {
+  OperationRunner(Clock clock, FaultInjector faults, CallLog callLog, String region) {
     this.clock = clock;
     this.faults = faults;
     this.callLog = callLog;
+    this.region = region;
   }
 
   <Q extends AwsRequest, S extends AwsResponse> S run(
@@ -30,10 +32,10 @@ final class OperationRunner {
       faults.check(operation, request, false);
       S response = body.apply(request);
       faults.check(operation, request, true);
-      callLog.record(new KmsCall(operation, request, response, null, at));
+      callLog.record(new KmsCall(operation, request, response, null, at, region));
       return response;
     } catch (RuntimeException e) {
-      callLog.record(new KmsCall(operation, request, null, e, at));
+      callLog.record(new KmsCall(operation, request, null, e, at, region));
       throw e;
     }
   }

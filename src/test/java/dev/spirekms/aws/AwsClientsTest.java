@@ -37,7 +37,9 @@ class AwsClientsTest {
           exchange.getRequestBody().readAllBytes();
           byte[] body;
           if (failuresLeft.getAndDecrement() > 0) {
-            body = "{\"__type\":\"ThrottlingException\",\"message\":\"slow down\"}".getBytes(StandardCharsets.UTF_8);
+            body =
+                "{\"__type\":\"ThrottlingException\",\"message\":\"slow down\"}"
+                    .getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("x-amzn-ErrorType", "ThrottlingException");
             exchange.sendResponseHeaders(400, body.length);
           } else {
@@ -110,5 +112,23 @@ class AwsClientsTest {
       assertEquals("us-east-2", clients.sts().serviceClientConfiguration().region().id());
       assertEquals("us-east-2", clients.kms().serviceClientConfiguration().region().id());
     }
+  }
+
+  @Test
+  void aReplicaRegionsClientSignsForItsRegionWithOurUserAgentAndIsMadeOnce() {
+    URI endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    try (AwsClients clients = AwsClients.create(settings())) {
+      var west = clients.kmsIn("us-west-2", Optional.of(endpoint));
+      assertTrue(west == clients.kmsIn("us-west-2", Optional.empty()));
+      assertEquals("us-west-2", west.serviceClientConfiguration().region().id());
+      assertEquals(
+          "eu-west-1",
+          clients.kmsIn("eu-west-1", Optional.empty()).serviceClientConfiguration().region().id());
+      west.listAliases();
+    }
+    assertEquals(1, requests.get());
+    assertTrue(authorizations.get(0).contains("/us-west-2/kms/"), authorizations.get(0));
+    assertTrue(authorizations.get(0).contains("Credential=AKIDEXAMPLE/"), authorizations.get(0));
+    assertTrue(userAgents.get(0).contains("spire-aws-kms-keymanager/9.9.9"), userAgents.get(0));
   }
 }

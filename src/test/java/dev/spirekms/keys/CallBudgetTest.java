@@ -1,6 +1,7 @@
 package dev.spirekms.keys;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -26,5 +27,15 @@ class CallBudgetTest {
     CallBudget budget = CallBudget.start(Duration.ofMillis(1));
     Thread.sleep(5);
     assertEquals(CallBudget.MIN_CALL, budget.nextCall());
+  }
+
+  @Test
+  void aBudgetLeavingAReserveEndsThatMuchEarlier() {
+    CallBudget budget = CallBudget.start(Duration.ofSeconds(25));
+    assertFalse(budget.spent());
+    Duration next = budget.leaving(Duration.ofSeconds(5)).nextCall(Duration.ofSeconds(60));
+    assertTrue(next.compareTo(Duration.ofSeconds(20)) <= 0, next.toString());
+    assertTrue(next.compareTo(Duration.ofSeconds(19)) > 0, next.toString());
+    assertTrue(budget.leaving(Duration.ofSeconds(26)).spent());
   }
 }

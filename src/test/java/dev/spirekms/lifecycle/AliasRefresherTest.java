@@ -49,7 +49,7 @@ class AliasRefresherTest {
 
     AliasRefresher.Summary summary = a.refresh();
 
-    assertEquals(new AliasRefresher.Summary(2, 0, 0, 0), summary);
+    assertEquals(new AliasRefresher.Summary(2, 0, 0, 0, 0), summary);
     // in SPIRE key id order; the second alias one pacing step (two calls at 500 ms) later
     assertEquals(refreshAt, bed.alias(jwt.aliasName()).orElseThrow().lastUpdatedDate());
     assertEquals(
@@ -83,7 +83,7 @@ class AliasRefresherTest {
 
     AliasRefresher.Summary summary = a.refresh();
 
-    assertEquals(new AliasRefresher.Summary(1, 0, 0, 1), summary);
+    assertEquals(new AliasRefresher.Summary(1, 0, 0, 1, 0), summary);
     var failed = a.log.withMessage(FAILED);
     assertEquals(1, failed.size());
     assertEquals(Level.WARN, failed.get(0).level());
@@ -96,7 +96,7 @@ class AliasRefresherTest {
     assertEquals("1", finished.get(0).field("failed"));
     assertTrue(bed.alias(ca.aliasName()).orElseThrow().lastUpdatedDate().isAfter(TestBed.START));
 
-    assertEquals(new AliasRefresher.Summary(2, 0, 0, 0), a.refresh());
+    assertEquals(new AliasRefresher.Summary(2, 0, 0, 0, 0), a.refresh());
   }
 
   @Test
@@ -108,7 +108,7 @@ class AliasRefresherTest {
 
     AliasRefresher.Summary summary = a.refresh();
 
-    assertEquals(new AliasRefresher.Summary(0, 0, 0, 1), summary);
+    assertEquals(new AliasRefresher.Summary(0, 0, 0, 1, 0), summary);
     assertEquals(0, bed.calls(UPDATE));
     assertTrue(a.log.withMessage(FAILED).get(0).field("reason").contains("throttled"));
   }
@@ -124,7 +124,7 @@ class AliasRefresherTest {
 
     AliasRefresher.Summary summary = b.refresh();
 
-    assertEquals(new AliasRefresher.Summary(0, 1, 0, 0), summary);
+    assertEquals(new AliasRefresher.Summary(0, 1, 0, 0, 0), summary);
     assertEquals(0, bed.calls(UPDATE));
     var warn =
         b.log.withMessage(
@@ -137,7 +137,7 @@ class AliasRefresherTest {
     String target = bed.alias(second.aliasName()).orElseThrow().targetKeyId();
     assertTrue(second.keyArn().endsWith(target));
 
-    assertEquals(new AliasRefresher.Summary(1, 0, 0, 0), a.refresh());
+    assertEquals(new AliasRefresher.Summary(1, 0, 0, 0, 0), a.refresh());
   }
 
   @Test
@@ -148,7 +148,7 @@ class AliasRefresherTest {
 
     AliasRefresher.Summary summary = a.refresh();
 
-    assertEquals(new AliasRefresher.Summary(0, 0, 1, 0), summary);
+    assertEquals(new AliasRefresher.Summary(0, 0, 1, 0, 0), summary);
     assertTrue(ca.keyArn().endsWith(bed.alias(ca.aliasName()).orElseThrow().targetKeyId()));
     var warn =
         a.log.withMessage(
@@ -164,7 +164,7 @@ class AliasRefresherTest {
     bed.model.deleteAlias(DeleteAliasRequest.builder().aliasName(ca.aliasName()).build());
     bed.model.faults().failNext(KmsOperations.CREATE_ALIAS, 1, Fault.accessDenied());
 
-    assertEquals(new AliasRefresher.Summary(0, 0, 0, 1), a.refresh());
+    assertEquals(new AliasRefresher.Summary(0, 0, 0, 1, 0), a.refresh());
     assertTrue(a.log.withMessage(FAILED).get(0).field("reason").startsWith("the alias is missing"));
   }
 
@@ -180,7 +180,7 @@ class AliasRefresherTest {
             1,
             Fault.serviceError("AlreadyExistsException", 400, "alias exists"));
 
-    assertEquals(new AliasRefresher.Summary(0, 1, 0, 0), a.refresh());
+    assertEquals(new AliasRefresher.Summary(0, 1, 0, 0, 0), a.refresh());
   }
 
   @Test
@@ -191,7 +191,7 @@ class AliasRefresherTest {
         ScheduleKeyDeletionRequest.builder().keyId(ca.keyArn()).pendingWindowInDays(7).build());
     bed.model.clearCalls();
 
-    assertEquals(new AliasRefresher.Summary(0, 0, 0, 1), a.refresh());
+    assertEquals(new AliasRefresher.Summary(0, 0, 0, 1, 0), a.refresh());
     assertEquals(0, bed.calls(UPDATE));
     var error = a.log.atLeast(Level.ERROR);
     assertEquals(1, error.size());
@@ -232,7 +232,7 @@ class AliasRefresherTest {
 
     assertEquals(null, failure.get());
     assertTrue(run.isDone());
-    assertEquals(new AliasRefresher.Summary(0, 1, 0, 0), run.join());
+    assertEquals(new AliasRefresher.Summary(0, 1, 0, 0, 0), run.join());
     assertEquals(0, bed.model.calls(KmsOperations.DESCRIBE_KEY).size());
     assertEquals(1, a.log.withMessage("Alias refresh skipped: the key is being rotated").size());
     assertTrue(second.keyArn().endsWith(bed.alias(first.aliasName()).orElseThrow().targetKeyId()));
@@ -308,7 +308,7 @@ class AliasRefresherTest {
             .get(0)
             .field("task"));
     bed.advance(Duration.ofSeconds(5));
-    assertEquals(new AliasRefresher.Summary(2, 0, 0, 0), first.join());
+    assertEquals(new AliasRefresher.Summary(2, 0, 0, 0, 0), first.join());
   }
 
   @Test

@@ -131,7 +131,7 @@ class KeyLifecycleTest {
     bed.advance(Duration.ofDays(30));
 
     assertTrue(run.isDone());
-    assertEquals(new AliasRefresher.Summary(1, 0, 0, 0), run.join());
+    assertEquals(new AliasRefresher.Summary(1, 0, 0, 0, 0), run.join());
     assertEquals(calls, bed.model.calls().size());
     assertEquals(0, a.scheduler.pending());
     assertTrue(a.scheduler.isShutdown());

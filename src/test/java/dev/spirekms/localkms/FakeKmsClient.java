@@ -124,6 +124,10 @@ import software.amazon.awssdk.services.kms.model.VerifyResponse;
  * listKeysPaginator}, {@code listResourceTagsPaginator}) are the interface's own default methods,
  * which call the request-object methods below.
  *
+ * <p>One client serves one region of the model, the region of {@link
+ * #serviceClientConfiguration()}; {@link #inRegion} gives a client for another region of the same
+ * model.
+ *
  * <p>Operations the model does not implement throw {@link java.lang.UnsupportedOperationException}
  * naming the operation.
  */
@@ -133,6 +137,14 @@ public final class FakeKmsClient implements KmsClient {
 
   public FakeKmsClient(KmsModel model) {
     this.model = Objects.requireNonNull(model, "model");
+  }
+
+  /**
+   * A client for another region of the same model, as a second client built for that region would
+   * be ({@link KmsModel#inRegion}).
+   */
+  public FakeKmsClient inRegion(String region) {
+    return new FakeKmsClient(model.inRegion(region));
   }
 
   /** A client over a fresh model with default settings. */
@@ -404,7 +416,7 @@ public final class FakeKmsClient implements KmsClient {
 
   @Override
   public ReplicateKeyResponse replicateKey(ReplicateKeyRequest request) {
-    throw unsupported("ReplicateKey");
+    return model.replicateKey(request);
   }
 
   @Override

@@ -182,8 +182,9 @@ class FakeKmsClientTest {
         }
       }
     }
-    assertTrue(unsupported.containsAll(Set.of("Encrypt", "Decrypt", "Verify", "ReplicateKey")));
+    assertTrue(unsupported.containsAll(Set.of("Encrypt", "Decrypt", "Verify")));
     assertFalse(unsupported.contains("Sign"));
+    assertFalse(unsupported.contains("ReplicateKey"));
     assertTrue(unsupported.size() > 35, unsupported.toString());
   }
 
@@ -213,5 +214,28 @@ class FakeKmsClientTest {
             "DescribeKey", software.amazon.awssdk.services.kms.model.DescribeKeyRequest.class);
     assertEquals(requests.get(0), requests.get(1));
     assertEquals(Map.of(), model.tags(keyId));
+  }
+
+  @Test
+  void aClientPerRegionServesThatRegionOfOneModel() {
+    FakeKmsClient east = FakeKmsClient.create();
+    FakeKmsClient west = east.inRegion("us-west-2");
+    assertEquals(Region.US_WEST_2, west.serviceClientConfiguration().region());
+    assertSame(east.model().inRegion("us-west-2"), west.model());
+    String keyId =
+        east.createKey(
+                r ->
+                    r.keySpec(KeySpec.ECC_NIST_P256)
+                        .keyUsage(KeyUsageType.SIGN_VERIFY)
+                        .multiRegion(true))
+            .keyMetadata()
+            .keyId();
+    assertThrows(NotFoundException.class, () -> west.describeKey(r -> r.keyId(keyId)));
+    east.replicateKey(r -> r.keyId(keyId).replicaRegion("us-west-2"));
+    assertEquals(
+        "us-west-2", west.describeKey(r -> r.keyId(keyId)).keyMetadata().arn().split(":")[3]);
+    assertEquals(
+        west.getPublicKey(r -> r.keyId(keyId)).publicKey(),
+        east.getPublicKey(r -> r.keyId(keyId)).publicKey());
   }
 }

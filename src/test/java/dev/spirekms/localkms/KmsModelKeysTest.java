@@ -256,8 +256,7 @@ class KmsModelKeysTest {
     for (CreateKeyRequest.Builder request :
         List.of(
             CreateKeyRequest.builder().origin(OriginType.EXTERNAL),
-            CreateKeyRequest.builder().customKeyStoreId("cks-1234567890abcdef0"),
-            CreateKeyRequest.builder().multiRegion(true))) {
+            CreateKeyRequest.builder().customKeyStoreId("cks-1234567890abcdef0"))) {
       assertKmsError(
           UnsupportedOperationException.class,
           "UnsupportedOperationException",
