@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.SdkBytes;
@@ -37,6 +38,9 @@ import software.amazon.awssdk.services.resourcegroupstaggingapi.ResourceGroupsTa
  */
 public final class KmsKeyStore {
   private static final Logger LOG = LoggerFactory.getLogger(KmsKeyStore.class);
+
+  // what KeyNaming.encodeKeyId turns into a valid KMS alias name part ('.' and '+' encoded)
+  private static final Pattern ALIAS_SAFE_KEY_ID = Pattern.compile("[a-zA-Z0-9_.+-]+");
 
   private final KmsClient kms;
   private final ResourceGroupsTaggingApiClient tagging;
@@ -197,6 +201,12 @@ public final class KmsKeyStore {
               spireKeyId,
               aliasName.length(),
               KmsAliasNames.MAX_LENGTH));
+    }
+    if (!ALIAS_SAFE_KEY_ID.matcher(spireKeyId).matches()) {
+      // KMS alias names allow [a-zA-Z0-9/_-] (CreateAlias); a '/' would make the alias read as
+      // another server's, whose disposal could delete the key. Checked before CreateKey too.
+      throw new KeyStoreException(
+          Kind.INVALID_REQUEST, String.format(KeyMessages.KEY_ID_NOT_IN_ALIAS, spireKeyId));
     }
     Optional<String> policy = settings.policy().policy();
     String keyArn = createKey(spireKeyId, type, policy);
