@@ -20,6 +20,7 @@ import io.grpc.inprocess.InProcessServerBuilder;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
  * The plugin's SPIRE services on an in-process gRPC server, over the stateful fake KMS; each
@@ -27,7 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class PluginHarness implements AutoCloseable {
   final KmsModel model;
-  final FakeKmsClient kms;
+  final KmsClient kms;
   final RecordingDeletionQueue deletions = new RecordingDeletionQueue();
   final AtomicInteger backendsOpened = new AtomicInteger();
   final AtomicInteger backendsClosed = new AtomicInteger();
@@ -40,8 +41,13 @@ final class PluginHarness implements AutoCloseable {
   }
 
   PluginHarness(KmsModel model) {
+    this(model, new FakeKmsClient(model));
+  }
+
+  /** Over {@code kms}, a client of {@code model} (the fake, or the SDK's over a local KMS). */
+  PluginHarness(KmsModel model, KmsClient kms) {
     this.model = model;
-    this.kms = new FakeKmsClient(model);
+    this.kms = kms;
     this.plugin = KeyManagerPlugin.create(this::open);
     String name = InProcessServerBuilder.generateName();
     InProcessServerBuilder builder = InProcessServerBuilder.forName(name).directExecutor();
