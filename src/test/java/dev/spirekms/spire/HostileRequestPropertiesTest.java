@@ -94,7 +94,7 @@ class HostileRequestPropertiesTest {
 
   record GetAll() implements Call {}
 
-  @Property(tries = 250)
+  @Property(tries = 150)
   void everyRequestAnswersInTimeWithATypedStatus(@ForAll("calls") List<Call> calls) {
     for (Call call : calls) {
       if (call instanceof Generate g) {
