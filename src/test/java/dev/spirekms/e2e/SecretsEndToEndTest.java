@@ -42,8 +42,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Known secret values (access key id, secret access key, session token, external id) given to the
  * packaged plugin in its environment and its configuration, then every failing path: a Validate of
  * a broken configuration, a Configure whose role STS denies, KMS refusing the credentials, denying
- * access, throttling and failing. No log line, status message, Validate note or {@code doctor}
- * output (text and JSON) holds any of them, and stdout holds the handshake line alone.
+ * access, throttling and failing. No log line, status message, Validate note, status report or
+ * {@code doctor} output (text and JSON) holds any of them, and stdout holds the handshake line
+ * alone.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class SecretsEndToEndTest {
@@ -73,6 +74,8 @@ class SecretsEndToEndTest {
               + ACCESS_KEY_ID
               + "\"\nsecret_access_key = \""
               + SECRET_KEY
+              + "\"\nstatus_file = \""
+              + temp.resolve("status.json")
               + "\"\n";
       String deniedRole =
           staticKeys
@@ -171,6 +174,9 @@ class SecretsEndToEndTest {
         }
         host.shutdown();
         seen.addAll(host.stderrLines());
+        String status = Files.readString(temp.resolve("status.json"));
+        assertTrue(status.contains("example.org"), status);
+        seen.add(status);
         // go-plugin: stdout carries the handshake line and nothing else, also after the faults
         assertEquals(1, host.stdoutLines().size(), String.join("\n", host.stdoutLines()));
         assertTrue(

@@ -99,7 +99,7 @@ class ConcurrentCallersTest {
   @Timeout(value = 3, unit = TimeUnit.MINUTES)
   void sixteenCallersOverTheStatefulFake() throws Exception {
     try (PluginHarness harness = new PluginHarness().configured()) {
-      Observed seen = run(harness, 25, 11);
+      Observed seen = run(harness, 20, 11);
       check(seen, harness);
     }
   }
@@ -118,7 +118,7 @@ class ConcurrentCallersTest {
                 .httpClient(UrlConnectionHttpClient.create())
                 .build();
         PluginHarness harness = new PluginHarness(model, client).configured()) {
-      Observed seen = run(harness, 10, 12);
+      Observed seen = run(harness, 6, 12);
       check(seen, harness);
     }
   }
