@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.spirekms.testing.RandomCases;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -17,14 +19,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Configuration text from a hostile or careless source: mutations of valid HCL and JSON
@@ -68,13 +66,21 @@ class HostileConfigPropertiesTest {
 
   private final ExecutorService worker = Executors.newSingleThreadExecutor();
 
-  @AfterProperty
+  @AfterEach
   void stop() {
     worker.shutdownNow();
   }
 
-  @Property(tries = 400)
-  void theLoaderAlwaysAnswersWithAResult(@ForAll("configurationText") String text) {
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("dev.spirekms.testing.RandomCases#seeds")
+  void theLoaderAlwaysAnswersWithAResult(long seed) {
+    RandomCases.run(
+        seed,
+        RandomCases.casesPerSeed(400),
+        (random, i) -> loaderAnswers(configurationText(random)));
+  }
+
+  private void loaderAnswers(String text) {
     ConfigResult result = bounded(() -> ConfigLoader.load("example.org", text), text);
     assertNotNull(result);
     assertEquals(result.isValid(), result.config().isPresent());
@@ -88,24 +94,44 @@ class HostileConfigPropertiesTest {
     }
   }
 
-  @Property(tries = 400)
-  void theHclReaderGivesValuesOrASyntaxError(@ForAll("configurationText") String text) {
-    readOrSyntaxError(() -> HclParser.parse(text), text);
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("dev.spirekms.testing.RandomCases#seeds")
+  void theHclReaderGivesValuesOrASyntaxError(long seed) {
+    RandomCases.run(
+        seed,
+        RandomCases.casesPerSeed(400),
+        (random, i) -> {
+          String text = configurationText(random);
+          readOrSyntaxError(() -> HclParser.parse(text), text);
+        });
   }
 
-  @Property(tries = 300)
-  void theJsonReaderGivesValuesOrASyntaxError(@ForAll("jsonText") String text) {
-    readOrSyntaxError(() -> JsonConfigReader.parse(text), text);
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("dev.spirekms.testing.RandomCases#seeds")
+  void theJsonReaderGivesValuesOrASyntaxError(long seed) {
+    RandomCases.run(
+        seed,
+        RandomCases.casesPerSeed(300),
+        (random, i) -> {
+          String text = jsonText(random);
+          readOrSyntaxError(() -> JsonConfigReader.parse(text), text);
+        });
   }
 
-  @Property(tries = 300)
-  void randomBytesAreReadOrRefused(@ForAll("bytes") byte[] bytes) {
-    String text = new String(bytes, StandardCharsets.UTF_8);
-    readOrSyntaxError(() -> ConfigText.decode(text), text);
-    bounded(() -> ConfigLoader.load("example.org", text), text);
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("dev.spirekms.testing.RandomCases#seeds")
+  void randomBytesAreReadOrRefused(long seed) {
+    RandomCases.run(
+        seed,
+        RandomCases.casesPerSeed(300),
+        (random, i) -> {
+          String text = new String(RandomCases.bytes(random, 400), StandardCharsets.UTF_8);
+          readOrSyntaxError(() -> ConfigText.decode(text), text);
+          bounded(() -> ConfigLoader.load("example.org", text), text);
+        });
   }
 
-  @Example
+  @Test
   void deepNestingIsASyntaxErrorNotAStackOverflow() {
     for (String deep : List.of("a = " + "[".repeat(100_000), "a = {".repeat(100_000))) {
       ConfigSyntaxException e =
@@ -120,8 +146,14 @@ class HostileConfigPropertiesTest {
   }
 
   /** A valid configuration stays valid through whitespace and comments added between its lines. */
-  @Property(tries = 50)
-  void commentsAndBlankLinesChangeNothing(@ForAll("padding") List<String> padding) {
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("dev.spirekms.testing.RandomCases#seeds")
+  void commentsAndBlankLinesChangeNothing(long seed) {
+    RandomCases.run(
+        seed, RandomCases.casesPerSeed(50), (random, i) -> paddingChangesNothing(padding(random)));
+  }
+
+  private void paddingChangesNothing(List<String> padding) {
     String[] lines = VALID_HCL.split("\n");
     StringBuilder padded = new StringBuilder();
     for (int i = 0; i < lines.length; i++) {
@@ -173,29 +205,32 @@ class HostileConfigPropertiesTest {
     return text.length() > 300 ? text.substring(0, 300) + "... (" + text.length() + ")" : text;
   }
 
-  @Provide
-  Arbitrary<String> configurationText() {
-    return Arbitraries.oneOf(
-        mutated(VALID_HCL), mutated(VALID_JSON), randomText(), Arbitraries.of(edgeCases()));
+  static String configurationText(Random random) {
+    return switch (random.nextInt(4)) {
+      case 0 -> mutated(random, VALID_HCL);
+      case 1 -> mutated(random, VALID_JSON);
+      case 2 -> randomText(random);
+      default -> RandomCases.oneOf(random, EDGE_CASES);
+    };
   }
 
-  @Provide
-  Arbitrary<String> jsonText() {
-    return Arbitraries.oneOf(mutated(VALID_JSON), randomText(), Arbitraries.of(edgeCases()));
+  static String jsonText(Random random) {
+    return switch (random.nextInt(3)) {
+      case 0 -> mutated(random, VALID_JSON);
+      case 1 -> randomText(random);
+      default -> RandomCases.oneOf(random, EDGE_CASES);
+    };
   }
 
-  @Provide
-  Arbitrary<byte[]> bytes() {
-    return Arbitraries.bytes().array(byte[].class).ofMaxSize(400);
+  static List<String> padding(Random random) {
+    return RandomCases.listOf(
+        random,
+        1,
+        6,
+        r -> RandomCases.oneOf(r, "", " ", "\t", "# note\n", "// note\n", "/* note */ ", "\n\n"));
   }
 
-  @Provide
-  Arbitrary<List<String>> padding() {
-    return Arbitraries.of("", " ", "\t", "# note\n", "// note\n", "/* note */ ", "\n\n")
-        .list()
-        .ofMinSize(1)
-        .ofMaxSize(6);
-  }
+  private static final List<String> EDGE_CASES = edgeCases();
 
   private static List<String> edgeCases() {
     return List.of(
@@ -259,34 +294,29 @@ class HostileConfigPropertiesTest {
         "a = \"" + "x".repeat(100_000) + "\"");
   }
 
-  private static Arbitrary<String> randomText() {
-    return Arbitraries.oneOf(
-        Arbitraries.strings().all().ofMaxLength(200),
-        Arbitraries.strings().withChars(SYNTAX).withCharRange('a', 'f').ofMaxLength(200),
-        Arbitraries.strings().withChars(SYNTAX).ofMaxLength(60));
+  private static String randomText(Random random) {
+    return switch (random.nextInt(3)) {
+      case 0 -> RandomCases.anyString(random, 0, 200);
+      case 1 -> RandomCases.stringOf(random, SYNTAX + "abcdef", 0, 200);
+      default -> RandomCases.stringOf(random, SYNTAX, 0, 60);
+    };
   }
 
   /** A valid document with a few random edits: deletions, insertions and repeats of a range. */
-  private static Arbitrary<String> mutated(String valid) {
-    Arbitrary<Edit> edits =
-        Combinators.combine(
-                Arbitraries.integers().between(0, 2),
-                Arbitraries.integers().between(0, valid.length()),
-                Arbitraries.integers().between(0, 30),
-                Arbitraries.strings().withChars(SYNTAX).ofMinLength(1).ofMaxLength(6))
-            .as(Edit::new);
-    return edits
-        .list()
-        .ofMinSize(1)
-        .ofMaxSize(4)
-        .map(
-            list -> {
-              String text = valid;
-              for (Edit edit : list) {
-                text = edit.apply(text);
-              }
-              return text;
-            });
+  private static String mutated(Random random, String valid) {
+    String text = valid;
+    for (Edit edit : RandomCases.listOf(random, 1, 4, r -> edit(r, valid.length()))) {
+      text = edit.apply(text);
+    }
+    return text;
+  }
+
+  private static Edit edit(Random random, int length) {
+    return new Edit(
+        RandomCases.between(random, 0, 2),
+        RandomCases.between(random, 0, length),
+        RandomCases.between(random, 0, 30),
+        RandomCases.stringOf(random, SYNTAX, 1, 6));
   }
 
   private record Edit(int kind, int at, int length, String insert) {

@@ -6,14 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.spirekms.localkms.FakeKmsClient;
 import dev.spirekms.localkms.KmsModel;
+import dev.spirekms.testing.RandomCases;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * GenerateKey with key ids of any text: either the key is made and found again under the same id by
@@ -32,8 +31,14 @@ class HostileKeyIdPropertiesTest {
         kms, new KeyStoreSettings(NAMING, KeyPolicySource.fixed("{}"), Map.of(), 2), deletions);
   }
 
-  @Property(tries = 200)
-  void aKeyIdIsKeptWholeOrRefusedBeforeCreateKey(@ForAll("keyIds") String keyId) {
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("dev.spirekms.testing.RandomCases#seeds")
+  void aKeyIdIsKeptWholeOrRefusedBeforeCreateKey(long seed) {
+    RandomCases.run(
+        seed, RandomCases.casesPerSeed(200), (random, i) -> keptWholeOrRefused(keyId(random)));
+  }
+
+  private void keptWholeOrRefused(String keyId) {
     KmsKeyStore store = open();
     int keysBefore = model.callCount("CreateKey");
     int deletionsBefore = deletions.keyArns().size();
@@ -59,8 +64,14 @@ class HostileKeyIdPropertiesTest {
     }
   }
 
-  @Property(tries = 60)
-  void aKeyIdWithASlashNeverBecomesAnotherServersAlias(@ForAll("slashed") String keyId) {
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("dev.spirekms.testing.RandomCases#seeds")
+  void aKeyIdWithASlashNeverBecomesAnotherServersAlias(long seed) {
+    RandomCases.run(
+        seed, RandomCases.casesPerSeed(60), (random, i) -> neverAnotherServers(slashed(random)));
+  }
+
+  private void neverAnotherServers(String keyId) {
     KmsKeyStore store = open();
     KeyStoreException e =
         assertThrows(KeyStoreException.class, () -> store.generate(keyId, SpireKeyType.EC_P256));
@@ -73,26 +84,26 @@ class HostileKeyIdPropertiesTest {
             .toList());
   }
 
-  @Provide
-  Arbitrary<String> keyIds() {
-    return Arbitraries.oneOf(
-        Arbitraries.of(
-            "x509-CA-A", "bundle-acme-a.example+rsa", "_2e", "a_2b", "a/b", " ", "\u00e9"),
-        Arbitraries.strings().alpha().numeric().withChars("-_.+/").ofMinLength(1).ofMaxLength(60),
-        Arbitraries.strings().all().ofMinLength(1).ofMaxLength(40),
-        Arbitraries.strings().alpha().ofMinLength(200).ofMaxLength(260));
+  static String keyId(Random random) {
+    return switch (random.nextInt(4)) {
+      case 0 ->
+          RandomCases.oneOf(
+              random,
+              "x509-CA-A",
+              "bundle-acme-a.example+rsa",
+              "_2e",
+              "a_2b",
+              "a/b",
+              " ",
+              "\u00e9");
+      case 1 -> RandomCases.alphanumeric(random, "-_.+/", 1, 60);
+      case 2 -> RandomCases.anyString(random, 1, 40);
+      default -> RandomCases.alpha(random, 200, 260);
+    };
   }
 
-  @Provide
-  Arbitrary<String> slashed() {
-    return Arbitraries.strings()
-        .alpha()
-        .numeric()
-        .withChars("-_")
-        .ofMaxLength(20)
-        .list()
-        .ofMinSize(2)
-        .ofMaxSize(4)
-        .map(parts -> String.join("/", parts));
+  static String slashed(Random random) {
+    return String.join(
+        "/", RandomCases.listOf(random, 2, 4, r -> RandomCases.alphanumeric(r, "-_", 0, 20)));
   }
 }

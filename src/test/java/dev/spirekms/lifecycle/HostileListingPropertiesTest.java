@@ -9,21 +9,18 @@ import dev.spirekms.keys.KeyStoreException;
 import dev.spirekms.keys.KeyStoreSettings;
 import dev.spirekms.keys.KmsKeyStore;
 import dev.spirekms.localkms.KmsOperations;
+import dev.spirekms.testing.RandomCases;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterProperty;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.services.kms.model.AliasListEntry;
 import software.amazon.awssdk.services.kms.model.DeleteAliasRequest;
 import software.amazon.awssdk.services.kms.model.KeyListEntry;
@@ -58,17 +55,9 @@ class HostileListingPropertiesTest {
   /** An alias entry only the listing shows: a name KMS would refuse, or missing fields. */
   record Injected(String name, int target, boolean noTarget, boolean noDate) {}
 
-  // over all tries: the properties must reach real deletions, or they prove nothing
-  private int aliasesDeleted;
-  private int keysScheduled;
+  private static final String BASELINE_ALIAS = "alias/SPIRE_SERVER/acme_co/srv-gone/x509-CA-A";
 
-  @AfterProperty
-  void deletionsHappened() {
-    assertTrue(aliasesDeleted > 0, "no try deleted a stale alias of ours");
-    assertTrue(keysScheduled > 0, "no try scheduled a key for deletion");
-  }
-
-  @Example
+  @Test
   void theRunDeletesAStaleAliasAndAnOrphanOfOurTrustDomain() {
     World world =
         new World(
@@ -77,18 +66,27 @@ class HostileListingPropertiesTest {
             List.of(),
             0,
             24 * 15);
-    List<Integer> done = run(world);
     // the world's stale alias and its key, the orphan, and the baseline's alias and key
-    assertEquals(List.of(2, 3), done);
-    aliasesDeleted += done.get(0);
-    keysScheduled += done.get(1);
+    assertEquals(List.of(2, 3), run(world));
   }
 
-  @Property(tries = 120)
-  void nothingOutsideOurPrefixesIsEverDeleted(@ForAll("worlds") World world) {
-    List<Integer> done = run(world);
-    aliasesDeleted += done.get(0);
-    keysScheduled += done.get(1);
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("dev.spirekms.testing.RandomCases#seeds")
+  void nothingOutsideOurPrefixesIsEverDeleted(long seed) {
+    int[] deleted = {0, 0};
+    RandomCases.run(
+        seed,
+        RandomCases.casesPerSeed(120),
+        (random, i) -> {
+          // the first world of every seed is old enough for its baseline alias to be stale
+          World world = world(random, i == 0);
+          List<Integer> done = run(world);
+          deleted[0] += done.get(0);
+          deleted[1] += done.get(1);
+        });
+    // each seed must reach real deletions, or it proves nothing
+    assertTrue(deleted[0] > 0, "seed " + seed + ": no world deleted a stale alias of ours");
+    assertTrue(deleted[1] > 0, "seed " + seed + ": no world scheduled a key for deletion");
   }
 
   /** Builds the world, runs everything over it, checks; the aliases deleted and keys scheduled. */
@@ -96,9 +94,8 @@ class HostileListingPropertiesTest {
     TestBed bed = new TestBed();
     // among the look-alikes, always one alias a run must dispose of once it is stale: the random
     // entries never point at its key, so every try that is old enough proves the run deletes
-    bed.createAlias(
-        "alias/SPIRE_SERVER/acme_co/srv-gone/x509-CA-A",
-        bed.createKey("SPIRE_SERVER_KEY/acme_co/x509-CA-A"));
+    String baselineKey = bed.createKey("SPIRE_SERVER_KEY/acme_co/x509-CA-A");
+    bed.createAlias(BASELINE_ALIAS, baselineKey);
     List<String> arns = new ArrayList<>();
     for (String description : world.descriptions()) {
       arns.add(bed.createKey(description));
@@ -180,6 +177,7 @@ class HostileListingPropertiesTest {
     KeyLifecycle lifecycle =
         new KeyLifecycle(kms, null, naming, settings, bed.clock, scheduler, new CapturedLog());
     Set<String> inUse = Set.of();
+    boolean refused = false;
     try {
       KmsKeyStore store =
           KmsKeyStore.open(
@@ -197,6 +195,7 @@ class HostileListingPropertiesTest {
       bed.advance(Duration.ofHours(1));
     } catch (KeyStoreException typed) {
       // discovery may refuse to start on an alias of ours without a target: a typed failure
+      refused = true;
     } finally {
       lifecycle.close();
     }
@@ -220,6 +219,23 @@ class HostileListingPropertiesTest {
           "scheduled a key described " + description);
       assertTrue(!inUse.contains(arn), "scheduled a key this server uses: " + arn);
     }
+    if (!refused
+        && Duration.ofHours(world.ageHours())
+                .compareTo(LifecycleSettings.DEFAULT_STALE_ALIAS_THRESHOLD)
+            > 0) {
+      // past the threshold, the baseline alias is stale and its key no one else's
+      assertTrue(
+          bed.model.requests(KmsOperations.DELETE_ALIAS, DeleteAliasRequest.class).stream()
+              .anyMatch(d -> BASELINE_ALIAS.equals(d.aliasName())),
+          "the stale " + BASELINE_ALIAS + " was not deleted");
+      assertTrue(
+          bed
+              .model
+              .requests(KmsOperations.SCHEDULE_KEY_DELETION, ScheduleKeyDeletionRequest.class)
+              .stream()
+              .anyMatch(k -> bed.model.key(k.keyId()).arn().equals(baselineKey)),
+          "the key of the stale " + BASELINE_ALIAS + " was not scheduled for deletion");
+    }
     return List.of(
         bed.model.callCount(KmsOperations.DELETE_ALIAS),
         bed.model.callCount(KmsOperations.SCHEDULE_KEY_DELETION));
@@ -233,94 +249,99 @@ class HostileListingPropertiesTest {
     run.join();
   }
 
-  @Provide
-  Arbitrary<World> worlds() {
-    Arbitrary<List<String>> descriptions = descriptions().list().ofMinSize(1).ofMaxSize(10);
-    Arbitrary<List<AliasSpec>> aliases =
-        Combinators.combine(
-                aliasNames(), Arbitraries.integers().between(0, 99), Arbitraries.of(true, false))
-            .as(AliasSpec::new)
-            .list()
-            .ofMaxSize(14);
-    Arbitrary<List<Injected>> injected =
-        Combinators.combine(
-                injectedNames(),
-                Arbitraries.integers().between(0, 99),
-                Arbitraries.of(true, false),
-                Arbitraries.of(true, false))
-            .as(Injected::new)
-            .list()
-            .ofMaxSize(6);
-    Arbitrary<Integer> extra = Arbitraries.oneOf(Arbitraries.just(0), Arbitraries.of(50, 1200));
-    Arbitrary<Integer> age = Arbitraries.of(1, 47, 49, 24 * 13, 24 * 15, 24 * 40);
-    return Combinators.combine(descriptions, aliases, injected, extra, age).as(World::new);
+  /** A world; an {@code old} one is past the stale alias threshold. */
+  static World world(Random random, boolean old) {
+    List<String> descriptions = RandomCases.listOf(random, 1, 10, r -> description(r));
+    List<AliasSpec> aliases =
+        RandomCases.listOf(
+            random,
+            0,
+            14,
+            r -> new AliasSpec(aliasName(r), RandomCases.between(r, 0, 99), r.nextBoolean()));
+    List<Injected> injected =
+        RandomCases.listOf(
+            random,
+            0,
+            6,
+            r ->
+                new Injected(
+                    injectedName(r),
+                    RandomCases.between(r, 0, 99),
+                    r.nextBoolean(),
+                    r.nextBoolean()));
+    int extra = random.nextBoolean() ? 0 : RandomCases.oneOf(random, 50, 1200);
+    int age =
+        old
+            ? RandomCases.oneOf(random, 24 * 15, 24 * 40)
+            : RandomCases.oneOf(random, 1, 47, 49, 24 * 13, 24 * 15, 24 * 40);
+    return new World(descriptions, aliases, injected, extra, age);
   }
 
-  private static Arbitrary<String> descriptions() {
-    return Arbitraries.oneOf(
-        Arbitraries.of(
-            "SPIRE_SERVER_KEY/acme_co/x509-CA-A",
-            "SPIRE_SERVER_KEY/acme_co/JWT-Signer-A",
-            "SPIRE_SERVER_KEY/acme_co/",
-            "SPIRE_SERVER_KEY/acme_co",
-            "SPIRE_SERVER_KEY/acme_co_uk/x509-CA-A",
-            "SPIRE_SERVER_KEY/acme/co/x509-CA-A",
-            "SPIRE_SERVER_KEY_X/acme_co/x509-CA-A",
-            "spire_server_key/acme_co/x509-CA-A",
-            " SPIRE_SERVER_KEY/acme_co/x509-CA-A",
-            "SPIRE_SERVER_KEY/acme.co/x509-CA-A",
-            "SPIRE_SERVER_KEY//x509-CA-A",
-            "production database key",
-            ""),
-        Arbitraries.strings().all().ofMaxLength(40),
-        Arbitraries.just((String) null));
+  private static String description(Random random) {
+    return switch (random.nextInt(3)) {
+      case 0 ->
+          RandomCases.oneOf(
+              random,
+              "SPIRE_SERVER_KEY/acme_co/x509-CA-A",
+              "SPIRE_SERVER_KEY/acme_co/JWT-Signer-A",
+              "SPIRE_SERVER_KEY/acme_co/",
+              "SPIRE_SERVER_KEY/acme_co",
+              "SPIRE_SERVER_KEY/acme_co_uk/x509-CA-A",
+              "SPIRE_SERVER_KEY/acme/co/x509-CA-A",
+              "SPIRE_SERVER_KEY_X/acme_co/x509-CA-A",
+              "spire_server_key/acme_co/x509-CA-A",
+              " SPIRE_SERVER_KEY/acme_co/x509-CA-A",
+              "SPIRE_SERVER_KEY/acme.co/x509-CA-A",
+              "SPIRE_SERVER_KEY//x509-CA-A",
+              "production database key",
+              "");
+      case 1 -> RandomCases.anyString(random, 0, 40);
+      default -> null;
+    };
   }
 
   /** Alias names KMS may hold: ours, other servers', other trust domains', look-alikes. */
-  private static Arbitrary<String> aliasNames() {
-    Arbitrary<String> part =
-        Arbitraries.strings().alpha().numeric().withChars("_-").ofMinLength(1).ofMaxLength(12);
-    return Arbitraries.oneOf(
-        part.map(id -> "alias/SPIRE_SERVER/acme_co/srv-old/" + id),
-        part.map(server -> "alias/SPIRE_SERVER/acme_co/" + server + "/x509-CA-A"),
-        part.map(id -> "alias/SPIRE_SERVER/acme_co/" + SERVER + "/" + id),
-        part.map(id -> "alias/SPIRE_SERVER/acme_co/" + SERVER + "/sub/" + id),
-        part.map(id -> "alias/SPIRE_SERVER/acme_co_uk/srv-b/" + id),
-        part.map(id -> "alias/SPIRE_SERVER/acme/co/srv-b/" + id),
-        part.map(id -> "alias/SPIRE_SERVER_X/acme_co/srv-b/" + id),
-        part.map(id -> "alias/SPIRE_SERVER/acme_co_/srv-b/" + id),
-        part.map(id -> "alias/spire_server/acme_co/srv-b/" + id),
-        part.map(id -> "alias/SPIRE_SERVER/acme_co/" + id),
-        part.map(id -> "alias/SPIRE_SERVER/acme_co//" + id),
-        part.map(id -> "alias/SPIRE_SERVER/acme_co/srv-b/" + id + "/"),
-        part.map(id -> "alias/SPIRE_SERVER/ACME_CO/srv-b/" + id),
-        part.map(id -> "alias/aws/" + id),
-        part.map(id -> "alias/" + id),
-        Arbitraries.strings()
-            .alpha()
-            .numeric()
-            .withChars("/_-")
-            .ofMinLength(1)
-            .ofMaxLength(50)
-            .map(s -> "alias/" + s));
+  private static String aliasName(Random random) {
+    String part = RandomCases.alphanumeric(random, "_-", 1, 12);
+    return switch (random.nextInt(16)) {
+      case 0 -> "alias/SPIRE_SERVER/acme_co/srv-old/" + part;
+      case 1 -> "alias/SPIRE_SERVER/acme_co/" + part + "/x509-CA-A";
+      case 2 -> "alias/SPIRE_SERVER/acme_co/" + SERVER + "/" + part;
+      case 3 -> "alias/SPIRE_SERVER/acme_co/" + SERVER + "/sub/" + part;
+      case 4 -> "alias/SPIRE_SERVER/acme_co_uk/srv-b/" + part;
+      case 5 -> "alias/SPIRE_SERVER/acme/co/srv-b/" + part;
+      case 6 -> "alias/SPIRE_SERVER_X/acme_co/srv-b/" + part;
+      case 7 -> "alias/SPIRE_SERVER/acme_co_/srv-b/" + part;
+      case 8 -> "alias/spire_server/acme_co/srv-b/" + part;
+      case 9 -> "alias/SPIRE_SERVER/acme_co/" + part;
+      case 10 -> "alias/SPIRE_SERVER/acme_co//" + part;
+      case 11 -> "alias/SPIRE_SERVER/acme_co/srv-b/" + part + "/";
+      case 12 -> "alias/SPIRE_SERVER/ACME_CO/srv-b/" + part;
+      case 13 -> "alias/aws/" + part;
+      case 14 -> "alias/" + part;
+      default -> "alias/" + RandomCases.alphanumeric(random, "/_-", 1, 50);
+    };
   }
 
   /** Names only a listing can show: characters KMS refuses, no name at all, no prefix. */
-  private static Arbitrary<String> injectedNames() {
-    return Arbitraries.oneOf(
-        Arbitraries.of(
-            "alias/SPIRE_SERVER/acme_co.evil/srv-b/x509-CA-A",
-            "alias/SPIRE_SERVER/td.evil/srv-b/x509-CA-A",
-            "alias/SPIRE_SERVER/acme.co/srv-b/x509-CA-A",
-            "alias/SPIRE_SERVER/acme_co/srv-b/x509 CA",
-            "alias/SPIRE_SERVER/acme_co/srv-b/\u202ex509-CA-A",
-            "alias/SPIRE_SERVER/acme_co/../acme_co_uk/x509-CA-A",
-            "alias/SPIRE_SERVER/acme_co/" + SERVER + "/x509\u0000-CA-A",
-            "alias/SPIRE_SERVER/acme_co/" + SERVER + "/x509-CA-B",
-            "alias/SPIRE_SERVER/acme_co/srv-old/x509-CA-B",
-            "ALIAS/SPIRE_SERVER/acme_co/srv-b/x509-CA-A",
-            ""),
-        Arbitraries.just((String) null),
-        Arbitraries.strings().all().ofMaxLength(30).map(s -> "alias/SPIRE_SERVER/acme_co/" + s));
+  private static String injectedName(Random random) {
+    return switch (random.nextInt(3)) {
+      case 0 ->
+          RandomCases.oneOf(
+              random,
+              "alias/SPIRE_SERVER/acme_co.evil/srv-b/x509-CA-A",
+              "alias/SPIRE_SERVER/td.evil/srv-b/x509-CA-A",
+              "alias/SPIRE_SERVER/acme.co/srv-b/x509-CA-A",
+              "alias/SPIRE_SERVER/acme_co/srv-b/x509 CA",
+              "alias/SPIRE_SERVER/acme_co/srv-b/\u202ex509-CA-A",
+              "alias/SPIRE_SERVER/acme_co/../acme_co_uk/x509-CA-A",
+              "alias/SPIRE_SERVER/acme_co/" + SERVER + "/x509\u0000-CA-A",
+              "alias/SPIRE_SERVER/acme_co/" + SERVER + "/x509-CA-B",
+              "alias/SPIRE_SERVER/acme_co/srv-old/x509-CA-B",
+              "ALIAS/SPIRE_SERVER/acme_co/srv-b/x509-CA-A",
+              "");
+      case 1 -> null;
+      default -> "alias/SPIRE_SERVER/acme_co/" + RandomCases.anyString(random, 0, 30);
+    };
   }
 }

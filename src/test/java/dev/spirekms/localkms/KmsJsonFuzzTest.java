@@ -8,15 +8,13 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
+import dev.spirekms.testing.RandomCases;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
 import software.amazon.awssdk.services.kms.model.KeySpec;
@@ -59,8 +57,23 @@ class KmsJsonFuzzTest {
   private final KeyMetadata key = Fixtures.createKey(model, KeySpec.ECC_NIST_P256);
   private final KmsJsonProtocol protocol = new KmsJsonProtocol(model);
 
-  @Property(tries = 400)
-  void strictJsonGivesADocumentOrIllegalArgument(@ForAll("jsonText") String text) {
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("dev.spirekms.testing.RandomCases#seeds")
+  void strictJsonGivesADocumentOrIllegalArgument(long seed) {
+    RandomCases.run(seed, RandomCases.casesPerSeed(400), (random, i) -> parse(jsonText(random)));
+  }
+
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("dev.spirekms.testing.RandomCases#seeds")
+  void randomBytesGiveADocumentOrIllegalArgument(long seed) {
+    RandomCases.run(
+        seed,
+        RandomCases.casesPerSeed(200),
+        (random, i) -> parse(new String(RandomCases.bytes(random, 300), StandardCharsets.UTF_8)));
+  }
+
+  /** A document, or the documented refusal with a message; any other exception fails. */
+  private static void parse(String text) {
     try {
       assertNotNull(StrictJson.parse(text));
     } catch (IllegalArgumentException refused) {
@@ -68,18 +81,17 @@ class KmsJsonFuzzTest {
     }
   }
 
-  @Property(tries = 200)
-  void randomBytesGiveADocumentOrIllegalArgument(@ForAll("bytes") byte[] bytes) {
-    try {
-      StrictJson.parse(new String(bytes, StandardCharsets.UTF_8));
-    } catch (IllegalArgumentException refused) {
-      // the documented refusal
-    }
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("dev.spirekms.testing.RandomCases#seeds")
+  void everyOperationAnswersOrRefusesInKmsTerms(long seed) {
+    List<String> operations = operations();
+    RandomCases.run(
+        seed,
+        RandomCases.casesPerSeed(600),
+        (random, i) -> handle(RandomCases.oneOf(random, operations), body(random)));
   }
 
-  @Property(tries = 600)
-  void everyOperationAnswersOrRefusesInKmsTerms(
-      @ForAll("operations") String operation, @ForAll("bodies") JsonObject body) {
+  private void handle(String operation, JsonObject body) {
     try {
       assertNotNull(protocol.handle(operation, body));
     } catch (MalformedRequestException malformed) {
@@ -91,9 +103,8 @@ class KmsJsonFuzzTest {
     }
   }
 
-  @Provide
-  Arbitrary<String> operations() {
-    return Arbitraries.of(
+  private List<String> operations() {
+    return List.of(
             KmsOperations.CANCEL_KEY_DELETION,
             KmsOperations.CREATE_ALIAS,
             KmsOperations.CREATE_KEY,
@@ -109,120 +120,124 @@ class KmsJsonFuzzTest {
             KmsOperations.SIGN,
             KmsOperations.TAG_RESOURCE,
             KmsOperations.UPDATE_ALIAS)
-        .filter(protocol::supports);
+        .stream()
+        .filter(protocol::supports)
+        .toList();
   }
 
-  @Provide
-  Arbitrary<JsonObject> bodies() {
-    return Combinators.combine(Arbitraries.of(MEMBERS), values())
-        .as(List::<Object>of)
-        .list()
-        .ofMaxSize(6)
-        .map(
-            pairs -> {
-              JsonObject body = new JsonObject();
-              for (List<Object> pair : pairs) {
-                body.add((String) pair.get(0), (JsonElement) pair.get(1));
-              }
-              return body;
-            });
+  /** Up to six members of any name KMS knows, with values of any kind. */
+  private JsonObject body(Random random) {
+    JsonObject body = new JsonObject();
+    int members = RandomCases.between(random, 0, 6);
+    for (int i = 0; i < members; i++) {
+      body.add(RandomCases.oneOf(random, MEMBERS), value(random));
+    }
+    return body;
   }
 
-  private Arbitrary<JsonElement> values() {
-    Arbitrary<JsonElement> strings =
-        Arbitraries.oneOf(
-                Arbitraries.of(
-                    key.keyId(),
-                    key.arn(),
-                    "alias/SPIRE_SERVER/acme_co/srv/x",
-                    "alias/aws/kms",
-                    "arn:aws:kms:us-east-1:111122223333:alias/x",
-                    "arn:aws:kms:eu-west-1:999999999999:key/" + key.keyId(),
-                    "ECC_NIST_P256",
-                    "RSA_4096",
-                    "SIGN_VERIFY",
-                    "DIGEST",
-                    "RAW",
-                    "ECDSA_SHA_256",
-                    "RSASSA_PSS_SHA_512",
-                    "AAAA",
-                    "=",
-                    "not base64!",
-                    "",
-                    "{\"Version\":\"2012-10-17\"}"),
-                Arbitraries.strings().ofMaxLength(30),
-                Arbitraries.strings().withChars("A-Za-z0-9+/=").ofMaxLength(90))
-            .map(JsonPrimitive::new);
-    Arbitrary<JsonElement> numbers =
-        Arbitraries.of("0", "-1", "7", "30", "1000", "2147483648", "1e400", "0.5", "-0", "1e-400")
-            .map(n -> new JsonPrimitive(new BigDecimal(n)));
-    Arbitrary<JsonElement> scalars =
-        Arbitraries.oneOf(
-            strings,
-            numbers,
-            Arbitraries.of(true, false).map(JsonPrimitive::new),
-            Arbitraries.just(JsonNull.INSTANCE));
-    Arbitrary<JsonElement> arrays =
-        scalars
-            .list()
-            .ofMaxSize(3)
-            .map(
-                list -> {
-                  JsonArray array = new JsonArray();
-                  list.forEach(array::add);
-                  return array;
-                });
-    Arbitrary<JsonElement> tags =
-        Combinators.combine(Arbitraries.of("TagKey", "TagValue", "Other"), scalars)
-            .as(
-                (name, value) -> {
-                  JsonObject tag = new JsonObject();
-                  tag.add(name, value);
-                  JsonArray array = new JsonArray();
-                  array.add(tag);
-                  array.add(new JsonObject());
-                  return (JsonElement) array;
-                });
-    return Arbitraries.frequencyOf(
-        net.jqwik.api.Tuple.of(6, scalars),
-        net.jqwik.api.Tuple.of(2, arrays),
-        net.jqwik.api.Tuple.of(1, tags),
-        net.jqwik.api.Tuple.of(1, Arbitraries.just(new JsonObject())));
+  private JsonElement string(Random random) {
+    String text =
+        switch (random.nextInt(3)) {
+          case 0 ->
+              RandomCases.oneOf(
+                  random,
+                  key.keyId(),
+                  key.arn(),
+                  "alias/SPIRE_SERVER/acme_co/srv/x",
+                  "alias/aws/kms",
+                  "arn:aws:kms:us-east-1:111122223333:alias/x",
+                  "arn:aws:kms:eu-west-1:999999999999:key/" + key.keyId(),
+                  "ECC_NIST_P256",
+                  "RSA_4096",
+                  "SIGN_VERIFY",
+                  "DIGEST",
+                  "RAW",
+                  "ECDSA_SHA_256",
+                  "RSASSA_PSS_SHA_512",
+                  "AAAA",
+                  "=",
+                  "not base64!",
+                  "",
+                  "{\"Version\":\"2012-10-17\"}");
+          case 1 -> RandomCases.anyString(random, 0, 30);
+          default ->
+              RandomCases.stringOf(
+                  random,
+                  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=",
+                  0,
+                  90);
+        };
+    return new JsonPrimitive(text);
   }
 
-  @Provide
-  Arbitrary<String> jsonText() {
+  private JsonElement scalar(Random random) {
+    return switch (random.nextInt(4)) {
+      case 0 -> string(random);
+      case 1 ->
+          new JsonPrimitive(
+              new BigDecimal(
+                  RandomCases.oneOf(
+                      random,
+                      "0",
+                      "-1",
+                      "7",
+                      "30",
+                      "1000",
+                      "2147483648",
+                      "1e400",
+                      "0.5",
+                      "-0",
+                      "1e-400")));
+      case 2 -> new JsonPrimitive(random.nextBoolean());
+      default -> JsonNull.INSTANCE;
+    };
+  }
+
+  /** Scalars most, then arrays of scalars, tag lists, and an empty object. */
+  private JsonElement value(Random random) {
+    int pick = random.nextInt(10);
+    if (pick < 6) {
+      return scalar(random);
+    } else if (pick < 8) {
+      JsonArray array = new JsonArray();
+      RandomCases.listOf(random, 0, 3, this::scalar).forEach(array::add);
+      return array;
+    } else if (pick < 9) {
+      JsonObject tag = new JsonObject();
+      tag.add(RandomCases.oneOf(random, "TagKey", "TagValue", "Other"), scalar(random));
+      JsonArray array = new JsonArray();
+      array.add(tag);
+      array.add(new JsonObject());
+      return array;
+    }
+    return new JsonObject();
+  }
+
+  static String jsonText(Random random) {
     String valid =
         "{\"KeyId\":\"alias/x\",\"Message\":\"AAAA\",\"Tags\":[{\"TagKey\":\"a\",\"TagValue\":\"b\"}],"
             + "\"Limit\":10,\"DryRun\":false,\"Policy\":null}";
     String syntax = "{}[]:,\"\\ \n0123456789.-+eEtruefalsnl\u0000\uFEFF";
-    Arbitrary<String> mutated =
-        Combinators.combine(
-                Arbitraries.integers().between(0, valid.length()),
-                Arbitraries.integers().between(0, 10),
-                Arbitraries.strings().withChars(syntax).ofMaxLength(5))
-            .as(
-                (at, cut, insert) ->
-                    valid.substring(0, at)
-                        + insert
-                        + valid.substring(Math.min(valid.length(), at + cut)));
-    return Arbitraries.oneOf(
-        mutated,
-        Arbitraries.strings().withChars(syntax).ofMaxLength(80),
-        Arbitraries.strings().all().ofMaxLength(80),
-        Arbitraries.of(
-            "",
-            "[".repeat(100_000),
-            "{\"a\":".repeat(50_000),
-            "1e99999999999",
-            "\"\\ud800\"",
-            "{\"a\":1,\"a\":2}",
-            "{} {}",
-            "\uFEFF{}"));
-  }
-
-  @Provide
-  Arbitrary<byte[]> bytes() {
-    return Arbitraries.bytes().array(byte[].class).ofMaxSize(300);
+    return switch (random.nextInt(4)) {
+      case 0 -> {
+        int at = RandomCases.between(random, 0, valid.length());
+        int cut = RandomCases.between(random, 0, 10);
+        String insert = RandomCases.stringOf(random, syntax, 0, 5);
+        yield valid.substring(0, at) + insert + valid.substring(Math.min(valid.length(), at + cut));
+      }
+      case 1 -> RandomCases.stringOf(random, syntax, 0, 80);
+      case 2 -> RandomCases.anyString(random, 0, 80);
+      default ->
+          RandomCases.oneOf(
+              random,
+              "",
+              "[".repeat(100_000),
+              "{\"a\":".repeat(50_000),
+              "1e99999999999",
+              "\"\\ud800\"",
+              "{\"a\":1,\"a\":2}",
+              "{} {}",
+              "\uFEFF{}");
+    };
   }
 }

@@ -12,12 +12,14 @@ import dev.spirekms.proto.keymanager.v1.KeyType;
 import dev.spirekms.proto.keymanager.v1.PublicKey;
 import dev.spirekms.proto.keymanager.v1.SignDataRequest;
 import dev.spirekms.proto.keymanager.v1.SignDataResponse;
+import dev.spirekms.testing.RandomCases;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -26,13 +28,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Hostile KeyManager requests (key ids of any text, unknown key types and hash numbers, odd PSS
@@ -47,10 +45,10 @@ class HostileRequestPropertiesTest {
 
   private final PluginHarness harness = new PluginHarness().configured();
   private final ExecutorService caller = Executors.newSingleThreadExecutor();
-  // what this property's plugin holds: key id -> the public key last generated for it
+  // what this seed's plugin holds: key id -> the public key last generated for it
   private final Map<String, PublicKey> generated = new HashMap<>();
 
-  @AfterProperty
+  @AfterEach
   void close() throws Exception {
     caller.shutdownNow();
     harness.close();
@@ -94,8 +92,16 @@ class HostileRequestPropertiesTest {
 
   record GetAll() implements Call {}
 
-  @Property(tries = 150)
-  void everyRequestAnswersInTimeWithATypedStatus(@ForAll("calls") List<Call> calls) {
+  /** The cases of all seeds of a run together; one plugin serves all cases of a seed. */
+  private static final int CASES = 150;
+
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("dev.spirekms.testing.RandomCases#seeds")
+  void everyRequestAnswersInTimeWithATypedStatus(long seed) {
+    RandomCases.run(seed, RandomCases.casesPerSeed(CASES), (random, i) -> callAll(calls(random)));
+  }
+
+  private void callAll(List<Call> calls) {
     for (Call call : calls) {
       if (call instanceof Generate g) {
         generate(g);
@@ -236,84 +242,103 @@ class HostileRequestPropertiesTest {
         what + " failed without a message");
   }
 
-  @Provide
-  Arbitrary<List<Call>> calls() {
-    return Arbitraries.frequencyOf(
-            net.jqwik.api.Tuple.of(3, generates()),
-            net.jqwik.api.Tuple.of(3, signs()),
-            net.jqwik.api.Tuple.of(2, keyIds().map(id -> (Call) new Get(id))),
-            net.jqwik.api.Tuple.of(1, Arbitraries.just((Call) new GetAll())))
-        .list()
-        .ofMinSize(1)
-        .ofMaxSize(8);
+  /** One to eight calls: generations and signatures most, lookups and listings less. */
+  static List<Call> calls(Random random) {
+    return RandomCases.listOf(
+        random,
+        1,
+        8,
+        r -> {
+          int pick = r.nextInt(9);
+          if (pick < 3) {
+            return generate(r);
+          } else if (pick < 6) {
+            return sign(r);
+          } else if (pick < 8) {
+            return new Get(keyId(r));
+          }
+          return new GetAll();
+        });
   }
 
   /** Key ids SPIRE uses, look-alikes, and text of any kind and length. */
-  static Arbitrary<String> keyIds() {
-    return Arbitraries.oneOf(
-        Arbitraries.of(
-            "x509-CA-A",
-            "JWT-Signer-B",
-            "bundle-acme-example.org+rsa",
-            "",
-            " ",
-            "a/b",
-            "../x509-CA-A",
-            "x509-CA-A/",
-            "_2e",
-            "a_2eb",
-            "a.b",
-            "\u0000",
-            "k\u202eey",
-            "\uD83D\uDD11",
-            "\uFEFFx509-CA-A",
-            "x".repeat(200),
-            "y".repeat(70_000)),
-        Arbitraries.strings().ofMaxLength(40),
-        Arbitraries.strings().alpha().numeric().withChars("-_.+").ofMinLength(1).ofMaxLength(40),
-        Arbitraries.strings().all().ofMinLength(1).ofMaxLength(300));
+  static String keyId(Random random) {
+    return switch (random.nextInt(4)) {
+      case 0 ->
+          RandomCases.oneOf(
+              random,
+              "x509-CA-A",
+              "JWT-Signer-B",
+              "bundle-acme-example.org+rsa",
+              "",
+              " ",
+              "a/b",
+              "../x509-CA-A",
+              "x509-CA-A/",
+              "_2e",
+              "a_2eb",
+              "a.b",
+              "\u0000",
+              "k\u202eey",
+              "\uD83D\uDD11",
+              "\uFEFFx509-CA-A",
+              "x".repeat(200),
+              "y".repeat(70_000));
+      case 1 -> RandomCases.anyString(random, 0, 40);
+      case 2 -> RandomCases.alphanumeric(random, "-_.+", 1, 40);
+      default -> RandomCases.anyString(random, 1, 300);
+    };
   }
 
   /** Key type numbers: the four types, unset, and any other number (RSA-4096 left out: slow). */
-  private static Arbitrary<Integer> keyTypes() {
-    return Arbitraries.oneOf(
-        Arbitraries.of(
-            KeyType.EC_P256_VALUE,
-            KeyType.EC_P384_VALUE,
-            KeyType.RSA_2048_VALUE,
-            KeyType.UNSPECIFIED_KEY_TYPE_VALUE,
-            5,
-            -1,
-            Integer.MAX_VALUE,
-            Integer.MIN_VALUE),
-        Arbitraries.integers().filter(t -> t != KeyType.RSA_4096_VALUE));
+  private static int keyType(Random random) {
+    if (random.nextBoolean()) {
+      return RandomCases.oneOf(
+          random,
+          KeyType.EC_P256_VALUE,
+          KeyType.EC_P384_VALUE,
+          KeyType.RSA_2048_VALUE,
+          KeyType.UNSPECIFIED_KEY_TYPE_VALUE,
+          5,
+          -1,
+          Integer.MAX_VALUE,
+          Integer.MIN_VALUE);
+    }
+    int any = RandomCases.anyInt(random);
+    return any == KeyType.RSA_4096_VALUE ? KeyType.EC_P256_VALUE : any;
   }
 
-  private Arbitrary<Call> generates() {
-    // most generations reuse a few ids, so that later calls find keys (and overwrite them)
-    Arbitrary<String> ids =
-        Arbitraries.oneOf(Arbitraries.of("x509-CA-A", "JWT-Signer-B", "a.b+c"), keyIds());
-    return Combinators.combine(ids, keyTypes()).as(Generate::new);
+  /** Ids for generations and signatures: a few reused ones, so that later calls find keys. */
+  private static String reusedOrAnyKeyId(Random random) {
+    return random.nextBoolean()
+        ? RandomCases.oneOf(random, "x509-CA-A", "JWT-Signer-B", "a.b+c")
+        : keyId(random);
+  }
+
+  private static Call generate(Random random) {
+    return new Generate(reusedOrAnyKeyId(random), keyType(random));
   }
 
   /** Hash numbers (Go crypto.Hash): defined ones, SHA1 (3), MD5SHA1 (8), and any other. */
-  private static Arbitrary<Integer> hashes() {
-    return Arbitraries.oneOf(
-        Arbitraries.of(0, 3, 4, 5, 6, 7, 8, 10, 11, 12, 13, 14, 15, 16, -1, Integer.MAX_VALUE),
-        Arbitraries.integers());
+  private static int hash(Random random) {
+    return random.nextBoolean()
+        ? RandomCases.oneOf(
+            random, 0, 3, 4, 5, 6, 7, 8, 10, 11, 12, 13, 14, 15, 16, -1, Integer.MAX_VALUE)
+        : RandomCases.anyInt(random);
   }
 
-  private Arbitrary<Call> signs() {
-    Arbitrary<String> ids =
-        Arbitraries.oneOf(Arbitraries.of("x509-CA-A", "JWT-Signer-B", "a.b+c"), keyIds());
-    Arbitrary<byte[]> data =
-        Arbitraries.oneOf(
-            Arbitraries.of(32, 48, 64, 28, 0, 1, 4096)
-                .flatMap(n -> Arbitraries.bytes().array(byte[].class).ofSize(n)),
-            Arbitraries.bytes().array(byte[].class).ofMaxSize(100));
-    Arbitrary<Integer> salts =
-        Arbitraries.oneOf(Arbitraries.of(-1, 0, 32, 48, 64, -2), Arbitraries.integers());
-    return Combinators.combine(ids, data, Arbitraries.integers().between(0, 2), hashes(), salts)
-        .as(Sign::new);
+  private static Call sign(Random random) {
+    String keyId = reusedOrAnyKeyId(random);
+    byte[] data =
+        random.nextBoolean()
+            ? RandomCases.bytesOfSize(random, RandomCases.oneOf(random, 32, 48, 64, 28, 0, 1, 4096))
+            : RandomCases.bytes(random, 100);
+    int opts = RandomCases.between(random, 0, 2);
+    int hash = hash(random);
+    int salt =
+        random.nextBoolean()
+            ? RandomCases.oneOf(random, -1, 0, 32, 48, 64, -2)
+            : RandomCases.anyInt(random);
+    return new Sign(keyId, data, opts, hash, salt);
   }
 }
