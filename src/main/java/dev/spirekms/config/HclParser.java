@@ -28,9 +28,13 @@ import java.util.Map;
  * wish.
  */
 final class HclParser {
+  // deeper nesting is refused rather than read by recursion to a StackOverflowError; gson, which
+  // reads the JSON form, has the same limit by default
+  static final int MAX_DEPTH = 255;
 
   private final List<HclToken> tokens;
   private int pos;
+  private int depth;
 
   private HclParser(List<HclToken> tokens) {
     this.tokens = tokens;
@@ -59,7 +63,7 @@ final class HclParser {
       }
       value = value();
     } else if (next.type() == Type.LBRACE) {
-      value = object();
+      value = nested(next, true);
       for (int i = keys.size() - 1; i > 0; i--) {
         ObjectBuilder wrapper = new ObjectBuilder();
         wrapper.put(keys.get(i), value);
@@ -83,8 +87,8 @@ final class HclParser {
     HclToken token = take();
     return switch (token.type()) {
       case STRING, HEREDOC, NUMBER, BOOL -> token.value();
-      case LBRACE -> object();
-      case LBRACK -> list();
+      case LBRACE -> nested(token, true);
+      case LBRACK -> nested(token, false);
       case IDENT ->
           throw new ConfigSyntaxException(
               token.line(),
@@ -92,6 +96,20 @@ final class HclParser {
               "expected a value but found an identifier (strings need double quotes)");
       default -> throw unexpected(token, "a value");
     };
+  }
+
+  /** An object or a list that {@code open} opened, one level deeper than its parent. */
+  private Object nested(HclToken open, boolean object) throws ConfigSyntaxException {
+    if (depth == MAX_DEPTH) {
+      throw new ConfigSyntaxException(
+          open.line(), open.column(), "nesting deeper than " + MAX_DEPTH + " levels");
+    }
+    depth++;
+    try {
+      return object ? object() : list();
+    } finally {
+      depth--;
+    }
   }
 
   private Map<String, Object> object() throws ConfigSyntaxException {

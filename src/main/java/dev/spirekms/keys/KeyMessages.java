@@ -61,6 +61,9 @@ public final class KeyMessages {
   // errors of this plugin
   public static final String KEY_ID_TOO_LONG =
       "key id \"%s\" is too long: its KMS alias would have %d characters, and KMS allows %d";
+  public static final String KEY_ID_NOT_IN_ALIAS =
+      "key id \"%s\" cannot be part of a KMS alias name: only letters, digits, '-', '_', '.' and"
+          + " '+' are allowed";
   public static final String WRONG_KEY_SPEC = "KMS created a %s key where %s was asked";
   public static final String KEY_IN_UNUSABLE_STATE =
       "failed to fetch aliases: SPIRE key \"%s\" behind alias \"%s\" is in state %s and cannot be"

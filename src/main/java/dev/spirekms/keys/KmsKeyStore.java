@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.SdkBytes;
@@ -36,6 +37,9 @@ public final class KmsKeyStore {
 
   /** What GenerateKey's replicas leave of its budget for the home region's alias. */
   static final Duration HOME_ALIAS_RESERVE = Duration.ofSeconds(5);
+
+  // what KeyNaming.encodeKeyId turns into a valid KMS alias name part ('.' and '+' encoded)
+  private static final Pattern ALIAS_SAFE_KEY_ID = Pattern.compile("[a-zA-Z0-9_.+-]+");
 
   private final KmsClient kms;
   private final ResourceGroupsTaggingApiClient tagging;
@@ -221,6 +225,12 @@ public final class KmsKeyStore {
               spireKeyId,
               aliasName.length(),
               KmsAliasNames.MAX_LENGTH));
+    }
+    if (!ALIAS_SAFE_KEY_ID.matcher(spireKeyId).matches()) {
+      // KMS alias names allow [a-zA-Z0-9/_-] (CreateAlias); a '/' would make the alias read as
+      // another server's, whose disposal could delete the key. Checked before CreateKey too.
+      throw new KeyStoreException(
+          Kind.INVALID_REQUEST, String.format(KeyMessages.KEY_ID_NOT_IN_ALIAS, spireKeyId));
     }
     Optional<String> policy = settings.policy().policy();
     List<Tag> tags = maker.newKeyTags(spireKeyId);
