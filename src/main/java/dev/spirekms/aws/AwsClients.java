@@ -32,7 +32,7 @@ public final class AwsClients implements AutoCloseable {
   private final StsClient sts;
   private final ResourceGroupsTaggingApiClient tagging;
 
-  private AwsClients(AwsSettings settings, Clock clock) {
+  private AwsClients(AwsSettings settings, Clock clock, Optional<ControlPlaneRateLimit> limit) {
     this.http =
         UrlConnectionHttpClient.builder()
             .connectionTimeout(java.time.Duration.ofSeconds(3))
@@ -61,7 +61,10 @@ public final class AwsClients implements AutoCloseable {
             .region(region)
             .httpClient(http)
             .credentialsProvider(chain.provider())
-            .overrideConfiguration(overrides);
+            .overrideConfiguration(
+                limit
+                    .map(l -> overrides.toBuilder().addExecutionInterceptor(l).build())
+                    .orElse(overrides));
     settings.kmsEndpoint().ifPresent(kmsBuilder::endpointOverride);
     if (settings.fips()) {
       kmsBuilder.fipsEnabled(true);
@@ -100,12 +103,17 @@ public final class AwsClients implements AutoCloseable {
   }
 
   public static AwsClients create(AwsSettings settings) {
-    return new AwsClients(settings, Clock.systemUTC());
+    return new AwsClients(settings, Clock.systemUTC(), Optional.empty());
+  }
+
+  /** Clients whose KMS calls other than Sign keep to {@code limit}, when there is one. */
+  public static AwsClients create(AwsSettings settings, Optional<ControlPlaneRateLimit> limit) {
+    return new AwsClients(settings, Clock.systemUTC(), limit);
   }
 
   /** Clients whose role sessions are judged valid or expired by {@code clock}. */
   public static AwsClients create(AwsSettings settings, Clock clock) {
-    return new AwsClients(settings, clock);
+    return new AwsClients(settings, clock, Optional.empty());
   }
 
   static ClientOverrideConfiguration overrides(String userAgent) {

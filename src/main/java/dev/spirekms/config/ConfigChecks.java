@@ -97,7 +97,8 @@ final class ConfigChecks {
               b.useFipsEndpoint,
               statusPath,
               b.tagBasedKeyDiscovery,
-              taggingUri);
+              taggingUri,
+              b.kmsControlPlaneRps);
       // Only for a configuration that is otherwise valid: the notes of a broken one stay its
       // errors.
       if (journalPath == null && source instanceof ServerIdSource.FromValue) {
@@ -129,6 +130,13 @@ final class ConfigChecks {
         b.startupConcurrency,
         PluginConfig.MIN_STARTUP_CONCURRENCY,
         PluginConfig.MAX_STARTUP_CONCURRENCY);
+    if (b.kmsControlPlaneRps != 0) {
+      checkRange(
+          "kms_control_plane_rps",
+          b.kmsControlPlaneRps,
+          PluginConfig.MIN_KMS_CONTROL_PLANE_RPS,
+          PluginConfig.MAX_KMS_CONTROL_PLANE_RPS);
+    }
     checkRange(
         "key_deletion_pending_window_days",
         b.keyDeletionPendingWindowDays,

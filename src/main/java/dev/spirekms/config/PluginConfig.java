@@ -23,6 +23,8 @@ public final class PluginConfig {
   public static final int DEFAULT_STARTUP_CONCURRENCY = 8;
   public static final int MIN_STARTUP_CONCURRENCY = 1;
   public static final int MAX_STARTUP_CONCURRENCY = 64;
+  public static final int MIN_KMS_CONTROL_PLANE_RPS = 1;
+  public static final int MAX_KMS_CONTROL_PLANE_RPS = 10_000;
   // KMS ScheduleKeyDeletion accepts a PendingWindowInDays of 7 to 30.
   public static final int DEFAULT_KEY_DELETION_PENDING_WINDOW_DAYS = 7;
   public static final int MIN_KEY_DELETION_PENDING_WINDOW_DAYS = 7;
@@ -53,6 +55,8 @@ public final class PluginConfig {
   private final Path statusFile;
   private final boolean tagBasedKeyDiscovery;
   private final URI taggingEndpoint;
+  // 0 when not set: no limit
+  private final int kmsControlPlaneRps;
 
   PluginConfig(
       String trustDomain,
@@ -72,7 +76,8 @@ public final class PluginConfig {
       boolean useFipsEndpoint,
       Path statusFile,
       boolean tagBasedKeyDiscovery,
-      URI taggingEndpoint) {
+      URI taggingEndpoint,
+      int kmsControlPlaneRps) {
     this.trustDomain = trustDomain;
     this.region = region;
     this.staticCredentials = staticCredentials;
@@ -91,6 +96,7 @@ public final class PluginConfig {
     this.statusFile = statusFile;
     this.tagBasedKeyDiscovery = tagBasedKeyDiscovery;
     this.taggingEndpoint = taggingEndpoint;
+    this.kmsControlPlaneRps = kmsControlPlaneRps;
   }
 
   public static Builder builder() {
@@ -116,7 +122,8 @@ public final class PluginConfig {
             .useFipsEndpoint(useFipsEndpoint)
             .statusFile(statusFile == null ? null : statusFile.toString())
             .tagBasedKeyDiscovery(tagBasedKeyDiscovery)
-            .taggingEndpoint(taggingEndpoint == null ? null : taggingEndpoint.toString());
+            .taggingEndpoint(taggingEndpoint == null ? null : taggingEndpoint.toString())
+            .kmsControlPlaneRps(kmsControlPlaneRps);
     RoleChainRules.copyTo(roleChain, b);
     if (staticCredentials != null) {
       b.accessKeyId(staticCredentials.accessKeyId());
@@ -215,6 +222,11 @@ public final class PluginConfig {
     return startupConcurrency;
   }
 
+  /** The most KMS calls per second other than Sign, when a limit is set. */
+  public Optional<Integer> kmsControlPlaneRps() {
+    return kmsControlPlaneRps == 0 ? Optional.empty() : Optional.of(kmsControlPlaneRps);
+  }
+
   /** The waiting period, in days, before KMS deletes a key scheduled for deletion. */
   public int keyDeletionPendingWindowDays() {
     return keyDeletionPendingWindowDays;
@@ -302,7 +314,8 @@ public final class PluginConfig {
         && useFipsEndpoint == other.useFipsEndpoint
         && Objects.equals(statusFile, other.statusFile)
         && tagBasedKeyDiscovery == other.tagBasedKeyDiscovery
-        && Objects.equals(taggingEndpoint, other.taggingEndpoint);
+        && Objects.equals(taggingEndpoint, other.taggingEndpoint)
+        && kmsControlPlaneRps == other.kmsControlPlaneRps;
   }
 
   @Override
@@ -325,7 +338,8 @@ public final class PluginConfig {
         useFipsEndpoint,
         statusFile,
         tagBasedKeyDiscovery,
-        taggingEndpoint);
+        taggingEndpoint,
+        kmsControlPlaneRps);
   }
 
   /**
@@ -346,6 +360,7 @@ public final class PluginConfig {
     Map<String, String> keyTags = Map.of();
     String endpoint;
     int startupConcurrency = DEFAULT_STARTUP_CONCURRENCY;
+    int kmsControlPlaneRps;
     int keyDeletionPendingWindowDays = DEFAULT_KEY_DELETION_PENDING_WINDOW_DAYS;
     Duration staleAliasThreshold = DEFAULT_STALE_ALIAS_THRESHOLD;
     DisposalMode disposalMode = DEFAULT_DISPOSAL_MODE;
@@ -421,6 +436,12 @@ public final class PluginConfig {
 
     public Builder startupConcurrency(int startupConcurrency) {
       this.startupConcurrency = startupConcurrency;
+      return this;
+    }
+
+    /** 0 for no limit. */
+    public Builder kmsControlPlaneRps(int callsPerSecond) {
+      this.kmsControlPlaneRps = callsPerSecond;
       return this;
     }
 

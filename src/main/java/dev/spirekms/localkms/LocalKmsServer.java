@@ -73,6 +73,9 @@ public final class LocalKmsServer implements AutoCloseable {
    */
   static final Duration RESPONSE_FLOOR = Duration.ofMillis(3);
 
+  /** The longest floor a server accepts; past it a client's attempt timeout would fire first. */
+  static final Duration MAX_RESPONSE_FLOOR = Duration.ofSeconds(5);
+
   static {
     if (System.getProperty(NO_DELAY_PROPERTY) == null) {
       System.setProperty(NO_DELAY_PROPERTY, "true");
@@ -86,9 +89,11 @@ public final class LocalKmsServer implements AutoCloseable {
   private final ExecutorService executor;
   private final CountDownLatch closed = new CountDownLatch(1);
   private final Deque<String> signedBy = new ArrayDeque<>();
+  private final long responseFloorNanos;
 
-  private LocalKmsServer(KmsModel model, int port) throws IOException {
+  private LocalKmsServer(KmsModel model, int port, Duration responseFloor) throws IOException {
     this.model = model;
+    this.responseFloorNanos = responseFloor.toNanos();
     this.protocol = new KmsJsonProtocol(model);
     this.tagging = new TaggingJsonProtocol(model);
     InetAddress loopback = InetAddress.getByAddress("localhost", new byte[] {127, 0, 0, 1});
@@ -112,11 +117,36 @@ public final class LocalKmsServer implements AutoCloseable {
    * @param port the TCP port, or 0 for any free port (see {@link #endpoint()})
    */
   public static LocalKmsServer start(KmsModel model, int port) throws IOException {
+    return start(model, port, RESPONSE_FLOOR);
+  }
+
+  /**
+   * Starts serving {@code model} on 127.0.0.1, answering no request sooner than {@code
+   * responseFloor} after it arrived. {@link #RESPONSE_FLOOR} (what {@link #start(KmsModel, int)}
+   * uses) keeps the AWS SDK for Go from racing; {@link Duration#ZERO} serves as fast as the model
+   * answers (for benchmarks of Java clients); a longer floor stands in for the round trip to a
+   * distant KMS. Several servers may serve one model, each with its own floor.
+   *
+   * @param port the TCP port, or 0 for any free port (see {@link #endpoint()})
+   * @param responseFloor from zero to {@link #MAX_RESPONSE_FLOOR}
+   */
+  public static LocalKmsServer start(KmsModel model, int port, Duration responseFloor)
+      throws IOException {
     Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(responseFloor, "responseFloor");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("not a TCP port: " + port);
     }
-    return new LocalKmsServer(model, port);
+    if (responseFloor.isNegative() || responseFloor.compareTo(MAX_RESPONSE_FLOOR) > 0) {
+      throw new IllegalArgumentException(
+          "response floor must be from 0 to " + MAX_RESPONSE_FLOOR.toMillis() + " ms");
+    }
+    return new LocalKmsServer(model, port, responseFloor);
+  }
+
+  /** How soon after its request an answer may leave at the earliest. */
+  public Duration responseFloor() {
+    return Duration.ofNanos(responseFloorNanos);
   }
 
   /**
@@ -143,15 +173,18 @@ public final class LocalKmsServer implements AutoCloseable {
   }
 
   static final String USAGE =
-      "usage: LocalKmsServer [--port N] [--region R] [--account-id A] [--aws-managed-aliases]";
+      "usage: LocalKmsServer [--port N] [--region R] [--account-id A] [--aws-managed-aliases]"
+          + " [--response-floor-ms MS]";
 
   /** Parses the command line of {@link #main}, starts a server and says where it listens. */
   static LocalKmsServer startFromArgs(String[] args, PrintStream out) throws IOException {
     KmsModel.Builder model = KmsModel.builder();
     int port = 0;
+    Duration floor = RESPONSE_FLOOR;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--port" -> port = parsePort(optionValue(args, ++i));
+        case "--response-floor-ms" -> floor = parseFloor(optionValue(args, ++i));
         case "--region" -> model.region(optionValue(args, ++i));
         case "--account-id" -> model.accountId(optionValue(args, ++i));
         case "--aws-managed-aliases" -> model.withAwsManagedAliases();
@@ -159,7 +192,7 @@ public final class LocalKmsServer implements AutoCloseable {
       }
     }
     KmsModel built = model.build();
-    LocalKmsServer server = start(built, port);
+    LocalKmsServer server = start(built, port, floor);
     out.println(
         "Local KMS listening on "
             + server.endpoint()
@@ -176,6 +209,15 @@ public final class LocalKmsServer implements AutoCloseable {
       throw new IllegalArgumentException(args[index - 1] + " needs a value\n" + USAGE);
     }
     return args[index];
+  }
+
+  private static Duration parseFloor(String value) {
+    try {
+      return Duration.ofMillis(Long.parseLong(value));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "not a number of milliseconds: " + value + "\n" + USAGE, e);
+    }
   }
 
   private static int parsePort(String value) {
@@ -299,8 +341,8 @@ public final class LocalKmsServer implements AutoCloseable {
     }
   }
 
-  private static void waitForFloor(long received) {
-    long left = RESPONSE_FLOOR.toNanos() - (System.nanoTime() - received);
+  private void waitForFloor(long received) {
+    long left = responseFloorNanos - (System.nanoTime() - received);
     while (left > 0) {
       try {
         TimeUnit.NANOSECONDS.sleep(left);
@@ -308,7 +350,7 @@ public final class LocalKmsServer implements AutoCloseable {
         Thread.currentThread().interrupt();
         return;
       }
-      left = RESPONSE_FLOOR.toNanos() - (System.nanoTime() - received);
+      left = responseFloorNanos - (System.nanoTime() - received);
     }
   }
 
@@ -336,7 +378,7 @@ public final class LocalKmsServer implements AutoCloseable {
     return json.getAsJsonObject();
   }
 
-  private static void sendError(
+  private void sendError(
       HttpExchange exchange, long received, int status, String code, String message)
       throws IOException {
     exchange.getResponseHeaders().set("x-amzn-ErrorType", code);
@@ -346,7 +388,7 @@ public final class LocalKmsServer implements AutoCloseable {
     send(exchange, received, status, body.toString());
   }
 
-  private static void send(HttpExchange exchange, long received, int status, String body)
+  private void send(HttpExchange exchange, long received, int status, String body)
       throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     waitForFloor(received);
