@@ -19,6 +19,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.resourcegroupstaggingapi.ResourceGroupsTaggingApiClient;
 import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.utils.Lazy;
 
 /**
  * Builds the SDK clients: one region, bounded retries and timeouts, our user agent on every
@@ -29,8 +30,10 @@ public final class AwsClients implements AutoCloseable {
   private final AwsCredentialsProvider source;
   private final RoleChainCredentials chain;
   private final KmsClient kms;
-  private final StsClient sts;
-  private final ResourceGroupsTaggingApiClient tagging;
+  // built at first use: a client's first build costs 0.1 to 0.5 s of Configure
+  // (docs/performance.md)
+  private final Lazy<StsClient> sts;
+  private final Lazy<ResourceGroupsTaggingApiClient> tagging;
 
   private AwsClients(AwsSettings settings, Clock clock, Optional<ControlPlaneRateLimit> limit) {
     this.http =
@@ -70,17 +73,21 @@ public final class AwsClients implements AutoCloseable {
       kmsBuilder.fipsEnabled(true);
     }
     this.kms = kmsBuilder.build();
-    this.sts = sts(settings, region, overrides, chain.provider());
+    this.sts = new Lazy<>(() -> sts(settings, region, overrides, chain.provider()));
     // no FIPS variant: the tagging API carries no key material, and has FIPS endpoints in few
     // regions
-    var taggingBuilder =
-        ResourceGroupsTaggingApiClient.builder()
-            .region(region)
-            .httpClient(http)
-            .credentialsProvider(chain.provider())
-            .overrideConfiguration(overrides);
-    settings.taggingEndpoint().ifPresent(taggingBuilder::endpointOverride);
-    this.tagging = taggingBuilder.build();
+    this.tagging =
+        new Lazy<>(
+            () -> {
+              var taggingBuilder =
+                  ResourceGroupsTaggingApiClient.builder()
+                      .region(region)
+                      .httpClient(http)
+                      .credentialsProvider(chain.provider())
+                      .overrideConfiguration(overrides);
+              settings.taggingEndpoint().ifPresent(taggingBuilder::endpointOverride);
+              return taggingBuilder.build();
+            });
   }
 
   /** An STS client in the configured region (its regional endpoint), signed with {@code creds}. */
@@ -135,12 +142,12 @@ public final class AwsClients implements AutoCloseable {
 
   /** The Resource Groups Tagging API, signed as KMS calls are; used in tag mode only. */
   public ResourceGroupsTaggingApiClient tagging() {
-    return tagging;
+    return tagging.getValue();
   }
 
   /** STS signed with the credentials KMS calls use (the last hop of the role chain, if any). */
   public StsClient sts() {
-    return sts;
+    return sts.getValue();
   }
 
   /** The source credentials and the role chain. */
@@ -156,7 +163,7 @@ public final class AwsClients implements AutoCloseable {
    */
   public String proveIdentity() {
     chain.assumeAll();
-    return AwsCalls.call("sts:GetCallerIdentity", () -> sts.getCallerIdentity().arn());
+    return AwsCalls.call("sts:GetCallerIdentity", () -> sts().getCallerIdentity().arn());
   }
 
   /**
@@ -194,8 +201,13 @@ public final class AwsClients implements AutoCloseable {
   @Override
   public void close() {
     kms.close();
-    sts.close();
-    tagging.close();
+    // Lazy.close() would build a client first
+    if (sts.hasValue()) {
+      sts.getValue().close();
+    }
+    if (tagging.hasValue()) {
+      tagging.getValue().close();
+    }
     chain.close();
     http.close();
     if (source instanceof AutoCloseable closeable) {
