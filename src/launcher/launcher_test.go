@@ -221,7 +221,7 @@ func TestExecsTheBundledRuntimeThroughItsLoader(t *testing.T) {
 	java := filepath.Join(d.home, "runtime", "bin", "java")
 	want := []string{"--library-path", filepath.Dir(loader), "--argv0", java, java,
 		"-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xms8m", "-Xmx128m", "-XX:+ExitOnOutOfMemoryError", "-XX:-UsePerfData",
-		"-Dhttp.maxConnections=32", "-Xlog:disable", "-Xlog:all=warning:stderr", "-XX:+DisplayVMOutputToStderr",
+		"-Xlog:disable", "-Xlog:all=warning:stderr", "-XX:+DisplayVMOutputToStderr",
 		"-Dx=1", "-Dy=2", "-jar", filepath.Join(d.home, "lib", name+".jar"), "version", "--flag"}
 	if got := lines(t, loader+".args"); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("argv\n got %q\nwant %q", got, want)
@@ -322,7 +322,7 @@ func niceness(t *testing.T) (own, niced string) {
 }
 
 const jvmOpts = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms8m -Xmx128m -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData " +
-	"-Dhttp.maxConnections=32 -Xlog:disable -Xlog:all=warning:stderr -XX:+DisplayVMOutputToStderr"
+	"-Xlog:disable -Xlog:all=warning:stderr -XX:+DisplayVMOutputToStderr"
 
 // checkCalls compares the JVM's starts with want, with <tmp> for the temporary archive,
 // <archive>.<pid>.tmp. The first start, want[0], runs beside the training, so its line may come at

@@ -123,7 +123,7 @@ func sha256Of(path string) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// jvmOptions are the shell launcher's JVM options (see there for -Xms8m and http.maxConnections).
+// jvmOptions are the shell launcher's JVM options (see there for -Xms8m).
 // Small footprint and fast start; unified logging
 // and VM output go to stderr, since the JVM's default, stdout, would corrupt the handshake line.
 // From Java 25 Netty keeps using sun.misc.Unsafe only when allowed (see the shell launcher), and
@@ -134,7 +134,7 @@ func jvmOptions(major int, demo bool) []string {
 		opts = append(opts, "-XX:TieredStopAtLevel=1")
 	}
 	opts = append(opts, "-XX:+UseSerialGC", "-Xms8m", "-Xmx128m", "-XX:+ExitOnOutOfMemoryError",
-		"-XX:-UsePerfData", "-Dhttp.maxConnections=32", "-Xlog:disable", "-Xlog:all=warning:stderr", "-XX:+DisplayVMOutputToStderr")
+		"-XX:-UsePerfData", "-Xlog:disable", "-Xlog:all=warning:stderr", "-XX:+DisplayVMOutputToStderr")
 	if major >= 25 {
 		opts = append(opts, "--sun-misc-unsafe-memory-access=allow")
 	}

@@ -38,7 +38,8 @@ public final class SpireSideBySide {
     boolean smoke = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
-        case "--dist" -> System.setProperty("dist.dir", args[++i]);
+        case "--dist" ->
+            System.setProperty("dist.dir", Path.of(args[++i]).toAbsolutePath().toString());
         case "--out" -> out = Path.of(args[++i]);
         case "--smoke" -> smoke = true;
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
