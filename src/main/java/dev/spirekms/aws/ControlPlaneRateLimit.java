@@ -84,7 +84,7 @@ public final class ControlPlaneRateLimit implements ExecutionInterceptor {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw AbortedException.builder()
-            .message("interrupted while waiting for the control-plane rate limit")
+            .message(AwsMessages.RATE_LIMIT_INTERRUPTED)
             .cause(e)
             .build();
       }

@@ -40,8 +40,12 @@ class BenchmarkSmokeEndToEndTest {
           "Configure, 20 keys, 20 ms per KMS call, kms_control_plane_rps",
           "KMS calls during that Configure (ListAliases pages), no rate limit",
           "KMS calls during that Configure (ListAliases pages), kms_control_plane_rps",
-          "RSS after Configure with 10 keys",
-          "peak RSS (VmHWM) after the 16-way SignData load");
+          "RSS after Configure with 10 keys, launcher defaults",
+          "RSS after Configure with 10 keys, initial heap 128 MiB (as before)",
+          "peak RSS (VmHWM) after 16-way SignData on that plugin, launcher defaults",
+          "peak RSS (VmHWM) after 16-way SignData on that plugin, G1 instead of Serial GC",
+          "plugin, 32 kept-alive connections / plugin, launcher defaults",
+          "control: SignData p99 on key B while a direct client makes keys");
 
   @TempDir Path temp;
 
