@@ -58,7 +58,7 @@ mvn -B -q -o test-compile >"$work/mvn.log" 2>&1 &&
 classpath=$root/target/test-classes:$root/target/classes:$(cat "$work/classpath.txt")
 
 # the launcher's JVM options (src/dist/bin/spire-aws-kms-keymanager), less its logging settings
-jvm_opts="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx128m -XX:-UsePerfData"
+jvm_opts="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms8m -Xmx128m -XX:-UsePerfData"
 
 "$java" -cp "$classpath" dev.spirekms.localkms.LocalKmsServer --port 0 >"$work/kms.out" 2>"$work/kms.err" &
 server_pid=$!

@@ -220,7 +220,7 @@ func TestExecsTheBundledRuntimeThroughItsLoader(t *testing.T) {
 	loader := filepath.Join(d.home, "runtime", "glibc", loaderName())
 	java := filepath.Join(d.home, "runtime", "bin", "java")
 	want := []string{"--library-path", filepath.Dir(loader), "--argv0", java, java,
-		"-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx128m", "-XX:+ExitOnOutOfMemoryError", "-XX:-UsePerfData",
+		"-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xms8m", "-Xmx128m", "-XX:+ExitOnOutOfMemoryError", "-XX:-UsePerfData",
 		"-Xlog:disable", "-Xlog:all=warning:stderr", "-XX:+DisplayVMOutputToStderr",
 		"-Dx=1", "-Dy=2", "-jar", filepath.Join(d.home, "lib", name+".jar"), "version", "--flag"}
 	if got := lines(t, loader+".args"); strings.Join(got, "\n") != strings.Join(want, "\n") {
@@ -321,7 +321,7 @@ func niceness(t *testing.T) (own, niced string) {
 	return strconv.Itoa(20 - prio), strconv.Itoa(min(20-prio+10, 19))
 }
 
-const jvmOpts = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx128m -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData " +
+const jvmOpts = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms8m -Xmx128m -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData " +
 	"-Xlog:disable -Xlog:all=warning:stderr -XX:+DisplayVMOutputToStderr"
 
 // checkCalls compares the JVM's starts with want, with <tmp> for the temporary archive,

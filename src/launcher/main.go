@@ -123,7 +123,8 @@ func sha256Of(path string) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// jvmOptions are the shell launcher's JVM options. Small footprint and fast start; unified logging
+// jvmOptions are the shell launcher's JVM options (see there for -Xms8m).
+// Small footprint and fast start; unified logging
 // and VM output go to stderr, since the JVM's default, stdout, would corrupt the handshake line.
 // From Java 25 Netty keeps using sun.misc.Unsafe only when allowed (see the shell launcher), and
 // the demo keeps the optimising compiler for its in-memory KMS's RSA key generation.
@@ -132,7 +133,7 @@ func jvmOptions(major int, demo bool) []string {
 	if !demo {
 		opts = append(opts, "-XX:TieredStopAtLevel=1")
 	}
-	opts = append(opts, "-XX:+UseSerialGC", "-Xmx128m", "-XX:+ExitOnOutOfMemoryError",
+	opts = append(opts, "-XX:+UseSerialGC", "-Xms8m", "-Xmx128m", "-XX:+ExitOnOutOfMemoryError",
 		"-XX:-UsePerfData", "-Xlog:disable", "-Xlog:all=warning:stderr", "-XX:+DisplayVMOutputToStderr")
 	if major >= 25 {
 		opts = append(opts, "--sun-misc-unsafe-memory-access=allow")

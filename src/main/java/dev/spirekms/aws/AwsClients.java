@@ -22,6 +22,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.resourcegroupstaggingapi.ResourceGroupsTaggingApiClient;
 import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.utils.Lazy;
 
 /**
  * Builds the SDK clients: one region, bounded retries and timeouts, our user agent on every
@@ -32,13 +33,16 @@ public final class AwsClients implements AutoCloseable {
   private final AwsCredentialsProvider source;
   private final RoleChainCredentials chain;
   private final KmsClient kms;
-  private final StsClient sts;
-  private final ResourceGroupsTaggingApiClient tagging;
-  private final ClientOverrideConfiguration overrides;
+  // built at first use: a client's first build costs 0.1 to 0.5 s of Configure
+  // (docs/performance.md)
+  private final Lazy<StsClient> sts;
+  private final Lazy<ResourceGroupsTaggingApiClient> tagging;
+  // the KMS clients' overrides: the rate limit, when there is one, is shared by every region's
+  private final ClientOverrideConfiguration kmsOverrides;
   private final boolean fips;
   private final Map<String, KmsClient> replicaKms = new LinkedHashMap<>();
 
-  private AwsClients(AwsSettings settings, Clock clock) {
+  private AwsClients(AwsSettings settings, Clock clock, Optional<ControlPlaneRateLimit> limit) {
     this.http =
         UrlConnectionHttpClient.builder()
             .connectionTimeout(java.time.Duration.ofSeconds(3))
@@ -55,7 +59,8 @@ public final class AwsClients implements AutoCloseable {
             .orElseGet(() -> DefaultCredentialsProvider.builder().build());
     Region region = Region.of(settings.region());
     ClientOverrideConfiguration overrides = overrides(settings.userAgent());
-    this.overrides = overrides;
+    this.kmsOverrides =
+        limit.map(l -> overrides.toBuilder().addExecutionInterceptor(l).build()).orElse(overrides);
     this.fips = settings.fips();
     this.chain =
         RoleChainCredentials.build(
@@ -69,23 +74,27 @@ public final class AwsClients implements AutoCloseable {
             .region(region)
             .httpClient(http)
             .credentialsProvider(chain.provider())
-            .overrideConfiguration(overrides);
+            .overrideConfiguration(kmsOverrides);
     settings.kmsEndpoint().ifPresent(kmsBuilder::endpointOverride);
     if (settings.fips()) {
       kmsBuilder.fipsEnabled(true);
     }
     this.kms = kmsBuilder.build();
-    this.sts = sts(settings, region, overrides, chain.provider());
+    this.sts = new Lazy<>(() -> sts(settings, region, overrides, chain.provider()));
     // no FIPS variant: the tagging API carries no key material, and has FIPS endpoints in few
     // regions
-    var taggingBuilder =
-        ResourceGroupsTaggingApiClient.builder()
-            .region(region)
-            .httpClient(http)
-            .credentialsProvider(chain.provider())
-            .overrideConfiguration(overrides);
-    settings.taggingEndpoint().ifPresent(taggingBuilder::endpointOverride);
-    this.tagging = taggingBuilder.build();
+    this.tagging =
+        new Lazy<>(
+            () -> {
+              var taggingBuilder =
+                  ResourceGroupsTaggingApiClient.builder()
+                      .region(region)
+                      .httpClient(http)
+                      .credentialsProvider(chain.provider())
+                      .overrideConfiguration(overrides);
+              settings.taggingEndpoint().ifPresent(taggingBuilder::endpointOverride);
+              return taggingBuilder.build();
+            });
   }
 
   /** An STS client in the configured region (its regional endpoint), signed with {@code creds}. */
@@ -108,12 +117,17 @@ public final class AwsClients implements AutoCloseable {
   }
 
   public static AwsClients create(AwsSettings settings) {
-    return new AwsClients(settings, Clock.systemUTC());
+    return new AwsClients(settings, Clock.systemUTC(), Optional.empty());
+  }
+
+  /** Clients whose KMS calls other than Sign keep to {@code limit}, when there is one. */
+  public static AwsClients create(AwsSettings settings, Optional<ControlPlaneRateLimit> limit) {
+    return new AwsClients(settings, Clock.systemUTC(), limit);
   }
 
   /** Clients whose role sessions are judged valid or expired by {@code clock}. */
   public static AwsClients create(AwsSettings settings, Clock clock) {
-    return new AwsClients(settings, clock);
+    return new AwsClients(settings, clock, Optional.empty());
   }
 
   static ClientOverrideConfiguration overrides(String userAgent) {
@@ -147,7 +161,7 @@ public final class AwsClients implements AutoCloseable {
                   .region(Region.of(name))
                   .httpClient(http)
                   .credentialsProvider(chain.provider())
-                  .overrideConfiguration(overrides);
+                  .overrideConfiguration(kmsOverrides);
           endpoint.ifPresent(builder::endpointOverride);
           if (fips && endpoint.isEmpty()) {
             builder.fipsEnabled(true);
@@ -158,12 +172,12 @@ public final class AwsClients implements AutoCloseable {
 
   /** The Resource Groups Tagging API, signed as KMS calls are; used in tag mode only. */
   public ResourceGroupsTaggingApiClient tagging() {
-    return tagging;
+    return tagging.getValue();
   }
 
   /** STS signed with the credentials KMS calls use (the last hop of the role chain, if any). */
   public StsClient sts() {
-    return sts;
+    return sts.getValue();
   }
 
   /** The source credentials and the role chain. */
@@ -179,7 +193,7 @@ public final class AwsClients implements AutoCloseable {
    */
   public String proveIdentity() {
     chain.assumeAll();
-    return AwsCalls.call("sts:GetCallerIdentity", () -> sts.getCallerIdentity().arn());
+    return AwsCalls.call("sts:GetCallerIdentity", () -> sts().getCallerIdentity().arn());
   }
 
   /**
@@ -220,8 +234,13 @@ public final class AwsClients implements AutoCloseable {
     synchronized (this) {
       replicaKms.values().forEach(KmsClient::close);
     }
-    sts.close();
-    tagging.close();
+    // Lazy.close() would build a client first
+    if (sts.hasValue()) {
+      sts.getValue().close();
+    }
+    if (tagging.hasValue()) {
+      tagging.getValue().close();
+    }
     chain.close();
     http.close();
     if (source instanceof AutoCloseable closeable) {

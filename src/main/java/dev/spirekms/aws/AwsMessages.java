@@ -13,6 +13,9 @@ public final class AwsMessages {
   public static final String UNREACHABLE = "%s could not reach AWS: %s";
   public static final String FAILED = "%s failed: %s";
   public static final String NOT_SENT = "%s was not sent: %s";
+  // the reason of FAILED for a call stopped while it waited under kms_control_plane_rps
+  public static final String RATE_LIMIT_INTERRUPTED =
+      "interrupted while waiting for its turn under kms_control_plane_rps";
   public static final String CREDENTIALS_REJECTED = "AWS rejected the credentials used for %s: %s";
   public static final String ACCESS_DENIED = "access denied to %s: %s";
   public static final String THROTTLED = "%s was throttled by AWS: %s";

@@ -4,6 +4,7 @@ import dev.spirekms.aws.AssumedRole;
 import dev.spirekms.aws.AssumedRoleHop;
 import dev.spirekms.aws.AwsClients;
 import dev.spirekms.aws.AwsSettings;
+import dev.spirekms.aws.ControlPlaneRateLimit;
 import dev.spirekms.aws.KmsCallException;
 import dev.spirekms.aws.RoleChainCredentials;
 import dev.spirekms.config.PluginConfig;
@@ -61,7 +62,10 @@ final class AwsKmsBackendFactory implements BackendFactory {
     String serverId = serverId(config.serverIdSource());
     LOG.atDebug().addKeyValue("server_id", serverId).log("Loaded server id");
     Optional<String> policyDocument = config.keyPolicyFile().map(AwsKmsBackendFactory::readPolicy);
-    AwsClients clients = AwsClients.create(awsSettings(config, serverId, userAgent));
+    AwsClients clients =
+        AwsClients.create(
+            awsSettings(config, serverId, userAgent),
+            config.kmsControlPlaneRps().map(ControlPlaneRateLimit::of));
     KeyLifecycle lifecycle = null;
     CredentialRefresher refresher = null;
     try {

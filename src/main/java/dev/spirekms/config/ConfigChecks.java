@@ -101,7 +101,8 @@ final class ConfigChecks {
               statusPath,
               b.tagBasedKeyDiscovery,
               taggingUri,
-              replicas);
+              replicas,
+              b.kmsControlPlaneRps);
       // Only for a configuration that is otherwise valid: the notes of a broken one stay its
       // errors.
       if (journalPath == null && source instanceof ServerIdSource.FromValue) {
@@ -133,6 +134,13 @@ final class ConfigChecks {
         b.startupConcurrency,
         PluginConfig.MIN_STARTUP_CONCURRENCY,
         PluginConfig.MAX_STARTUP_CONCURRENCY);
+    if (b.kmsControlPlaneRps != 0) {
+      checkRange(
+          "kms_control_plane_rps",
+          b.kmsControlPlaneRps,
+          PluginConfig.MIN_KMS_CONTROL_PLANE_RPS,
+          PluginConfig.MAX_KMS_CONTROL_PLANE_RPS);
+    }
     checkRange(
         "key_deletion_pending_window_days",
         b.keyDeletionPendingWindowDays,

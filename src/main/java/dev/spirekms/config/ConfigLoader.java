@@ -33,6 +33,7 @@ public final class ConfigLoader {
   static final String KEY_TAGS = "key_tags";
   static final String ENDPOINT = "endpoint";
   static final String STARTUP_CONCURRENCY = "startup_concurrency";
+  static final String KMS_CONTROL_PLANE_RPS = "kms_control_plane_rps";
   static final String KEY_DELETION_PENDING_WINDOW_DAYS = "key_deletion_pending_window_days";
   static final String STALE_ALIAS_THRESHOLD = "stale_alias_threshold";
   static final String DISPOSAL_MODE = "disposal_mode";
@@ -64,6 +65,7 @@ public final class ConfigLoader {
           KEY_TAGS,
           ENDPOINT,
           STARTUP_CONCURRENCY,
+          KMS_CONTROL_PLANE_RPS,
           KEY_DELETION_PENDING_WINDOW_DAYS,
           STALE_ALIAS_THRESHOLD,
           DISPOSAL_MODE,
@@ -159,6 +161,7 @@ public final class ConfigLoader {
       case KEY_TAGS -> stringMap(key, value).ifPresent(builder::keyTags);
       case ENDPOINT -> string(key, value).ifPresent(builder::endpoint);
       case STARTUP_CONCURRENCY -> integer(key, value).ifPresent(builder::startupConcurrency);
+      case KMS_CONTROL_PLANE_RPS -> integer(key, value).ifPresent(this::kmsControlPlaneRps);
       case KEY_DELETION_PENDING_WINDOW_DAYS ->
           integer(key, value).ifPresent(builder::keyDeletionPendingWindowDays);
       case STALE_ALIAS_THRESHOLD -> string(key, value).ifPresent(this::staleAliasThreshold);
@@ -188,6 +191,21 @@ public final class ConfigLoader {
       }
     }
     return key;
+  }
+
+  private void kmsControlPlaneRps(int callsPerSecond) {
+    if (callsPerSecond < PluginConfig.MIN_KMS_CONTROL_PLANE_RPS
+        || callsPerSecond > PluginConfig.MAX_KMS_CONTROL_PLANE_RPS) {
+      rejected(
+          KMS_CONTROL_PLANE_RPS,
+          String.format(
+              ConfigMessages.OUT_OF_RANGE,
+              KMS_CONTROL_PLANE_RPS,
+              PluginConfig.MIN_KMS_CONTROL_PLANE_RPS,
+              PluginConfig.MAX_KMS_CONTROL_PLANE_RPS));
+    } else {
+      builder.kmsControlPlaneRps(callsPerSecond);
+    }
   }
 
   private void staleAliasThreshold(String text) {

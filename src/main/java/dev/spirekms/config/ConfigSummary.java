@@ -30,6 +30,9 @@ final class ConfigSummary {
     s.put("key_tags", c.keyTags().isEmpty() ? "none" : String.join(",", c.keyTags().keySet()));
     s.put("endpoint", c.endpoint().map(Object::toString).orElse("default"));
     s.put("startup_concurrency", Integer.toString(c.startupConcurrency()));
+    // Shown only when set, so the summary of a configuration without it is as it was before it
+    // existed.
+    c.kmsControlPlaneRps().ifPresent(r -> s.put("kms_control_plane_rps", Integer.toString(r)));
     s.put("key_deletion_pending_window_days", Integer.toString(c.keyDeletionPendingWindowDays()));
     s.put("stale_alias_threshold", GoDuration.format(c.staleAliasThreshold()));
     s.put("disposal_mode", c.disposalMode().configValue());

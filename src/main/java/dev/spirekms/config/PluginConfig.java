@@ -23,6 +23,8 @@ public final class PluginConfig {
   public static final int DEFAULT_STARTUP_CONCURRENCY = 8;
   public static final int MIN_STARTUP_CONCURRENCY = 1;
   public static final int MAX_STARTUP_CONCURRENCY = 64;
+  public static final int MIN_KMS_CONTROL_PLANE_RPS = 1;
+  public static final int MAX_KMS_CONTROL_PLANE_RPS = 10_000;
   // KMS ScheduleKeyDeletion accepts a PendingWindowInDays of 7 to 30.
   public static final int DEFAULT_KEY_DELETION_PENDING_WINDOW_DAYS = 7;
   public static final int MIN_KEY_DELETION_PENDING_WINDOW_DAYS = 7;
@@ -54,6 +56,8 @@ public final class PluginConfig {
   private final boolean tagBasedKeyDiscovery;
   private final URI taggingEndpoint;
   private final ReplicaRegions replicaRegions;
+  // 0 when not set: no limit
+  private final int kmsControlPlaneRps;
 
   PluginConfig(
       String trustDomain,
@@ -74,7 +78,8 @@ public final class PluginConfig {
       Path statusFile,
       boolean tagBasedKeyDiscovery,
       URI taggingEndpoint,
-      ReplicaRegions replicaRegions) {
+      ReplicaRegions replicaRegions,
+      int kmsControlPlaneRps) {
     this.trustDomain = trustDomain;
     this.region = region;
     this.staticCredentials = staticCredentials;
@@ -94,6 +99,7 @@ public final class PluginConfig {
     this.tagBasedKeyDiscovery = tagBasedKeyDiscovery;
     this.taggingEndpoint = taggingEndpoint;
     this.replicaRegions = Objects.requireNonNull(replicaRegions);
+    this.kmsControlPlaneRps = kmsControlPlaneRps;
   }
 
   public static Builder builder() {
@@ -128,7 +134,8 @@ public final class PluginConfig {
                             Map.Entry::getKey,
                             e -> e.getValue().toString(),
                             (a, c) -> a,
-                            LinkedHashMap::new)));
+                            LinkedHashMap::new)))
+            .kmsControlPlaneRps(kmsControlPlaneRps);
     RoleChainRules.copyTo(roleChain, b);
     if (staticCredentials != null) {
       b.accessKeyId(staticCredentials.accessKeyId());
@@ -225,6 +232,11 @@ public final class PluginConfig {
   /** How many keys to load from KMS at once during Configure. */
   public int startupConcurrency() {
     return startupConcurrency;
+  }
+
+  /** The most KMS calls per second other than Sign, when a limit is set. */
+  public Optional<Integer> kmsControlPlaneRps() {
+    return kmsControlPlaneRps == 0 ? Optional.empty() : Optional.of(kmsControlPlaneRps);
   }
 
   /** The waiting period, in days, before KMS deletes a key scheduled for deletion. */
@@ -324,7 +336,8 @@ public final class PluginConfig {
         && Objects.equals(statusFile, other.statusFile)
         && tagBasedKeyDiscovery == other.tagBasedKeyDiscovery
         && Objects.equals(taggingEndpoint, other.taggingEndpoint)
-        && replicaRegions.equals(other.replicaRegions);
+        && replicaRegions.equals(other.replicaRegions)
+        && kmsControlPlaneRps == other.kmsControlPlaneRps;
   }
 
   @Override
@@ -348,7 +361,8 @@ public final class PluginConfig {
         statusFile,
         tagBasedKeyDiscovery,
         taggingEndpoint,
-        replicaRegions);
+        replicaRegions,
+        kmsControlPlaneRps);
   }
 
   /**
@@ -369,6 +383,7 @@ public final class PluginConfig {
     Map<String, String> keyTags = Map.of();
     String endpoint;
     int startupConcurrency = DEFAULT_STARTUP_CONCURRENCY;
+    int kmsControlPlaneRps;
     int keyDeletionPendingWindowDays = DEFAULT_KEY_DELETION_PENDING_WINDOW_DAYS;
     Duration staleAliasThreshold = DEFAULT_STALE_ALIAS_THRESHOLD;
     DisposalMode disposalMode = DEFAULT_DISPOSAL_MODE;
@@ -446,6 +461,12 @@ public final class PluginConfig {
 
     public Builder startupConcurrency(int startupConcurrency) {
       this.startupConcurrency = startupConcurrency;
+      return this;
+    }
+
+    /** 0 for no limit. */
+    public Builder kmsControlPlaneRps(int callsPerSecond) {
+      this.kmsControlPlaneRps = callsPerSecond;
       return this;
     }
 

@@ -7,7 +7,6 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -80,6 +79,9 @@ public final class LocalKmsServer implements AutoCloseable {
    */
   static final Duration RESPONSE_FLOOR = Duration.ofMillis(3);
 
+  /** The longest floor a server accepts; past it a client's attempt timeout would fire first. */
+  static final Duration MAX_RESPONSE_FLOOR = Duration.ofSeconds(5);
+
   static {
     if (System.getProperty(NO_DELAY_PROPERTY) == null) {
       System.setProperty(NO_DELAY_PROPERTY, "true");
@@ -96,9 +98,12 @@ public final class LocalKmsServer implements AutoCloseable {
   private final Deque<String> signedBy = new ArrayDeque<>();
   private final WireFaults wireFaults;
   private final ConnectionRelay relay;
+  private final long responseFloorNanos;
 
-  private LocalKmsServer(KmsModel model, int port, boolean connectionFaults) throws IOException {
+  private LocalKmsServer(KmsModel model, int port, boolean connectionFaults, Duration responseFloor)
+      throws IOException {
     this.model = model;
+    this.responseFloorNanos = responseFloor.toNanos();
     this.protocol = new KmsJsonProtocol(model);
     this.tagging = new TaggingJsonProtocol(model);
     this.wireFaults = new WireFaults(connectionFaults);
@@ -136,11 +141,36 @@ public final class LocalKmsServer implements AutoCloseable {
    * @param port the TCP port, or 0 for any free port (see {@link #endpoint()})
    */
   public static LocalKmsServer start(KmsModel model, int port) throws IOException {
+    return start(model, port, RESPONSE_FLOOR);
+  }
+
+  /**
+   * Starts serving {@code model} on 127.0.0.1, answering no request sooner than {@code
+   * responseFloor} after it arrived. {@link #RESPONSE_FLOOR} (what {@link #start(KmsModel, int)}
+   * uses) keeps the AWS SDK for Go from racing; {@link Duration#ZERO} serves as fast as the model
+   * answers (for benchmarks of Java clients); a longer floor stands in for the round trip to a
+   * distant KMS. Several servers may serve one model, each with its own floor.
+   *
+   * @param port the TCP port, or 0 for any free port (see {@link #endpoint()})
+   * @param responseFloor from zero to {@link #MAX_RESPONSE_FLOOR}
+   */
+  public static LocalKmsServer start(KmsModel model, int port, Duration responseFloor)
+      throws IOException {
     Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(responseFloor, "responseFloor");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("not a TCP port: " + port);
     }
-    return new LocalKmsServer(model, port, false);
+    if (responseFloor.isNegative() || responseFloor.compareTo(MAX_RESPONSE_FLOOR) > 0) {
+      throw new IllegalArgumentException(
+          "response floor must be from 0 to " + MAX_RESPONSE_FLOOR.toMillis() + " ms");
+    }
+    return new LocalKmsServer(model, port, false, responseFloor);
+  }
+
+  /** How soon after its request an answer may leave at the earliest. */
+  public Duration responseFloor() {
+    return Duration.ofNanos(responseFloorNanos);
   }
 
   /**
@@ -156,74 +186,20 @@ public final class LocalKmsServer implements AutoCloseable {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("not a TCP port: " + port);
     }
-    return new LocalKmsServer(model, port, true);
+    return new LocalKmsServer(model, port, true, RESPONSE_FLOOR);
   }
 
   /**
-   * Runs a server until the process is stopped, for demos with the AWS CLI or any KMS client:
-   *
-   * <pre>
-   * java -cp spire-aws-kms-keymanager-all.jar dev.spirekms.localkms.LocalKmsServer \
-   *     [--port N] [--region R] [--account-id A] [--aws-managed-aliases]
-   * </pre>
-   *
-   * <p>Prints the endpoint on standard output.
+   * Runs a server until the process is stopped, for demos with the AWS CLI or any KMS client; see
+   * {@link LocalKmsCommand}.
    */
   public static void main(String[] args) throws IOException, InterruptedException {
-    LocalKmsServer server;
-    try {
-      server = startFromArgs(args, System.out);
-    } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      System.exit(2);
-      return;
-    }
-    Runtime.getRuntime().addShutdownHook(new Thread(server::close));
-    server.closed.await();
+    LocalKmsCommand.main(args);
   }
 
-  static final String USAGE =
-      "usage: LocalKmsServer [--port N] [--region R] [--account-id A] [--aws-managed-aliases]";
-
-  /** Parses the command line of {@link #main}, starts a server and says where it listens. */
-  static LocalKmsServer startFromArgs(String[] args, PrintStream out) throws IOException {
-    KmsModelBuilder model = KmsModel.builder();
-    int port = 0;
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--port" -> port = parsePort(optionValue(args, ++i));
-        case "--region" -> model.region(optionValue(args, ++i));
-        case "--account-id" -> model.accountId(optionValue(args, ++i));
-        case "--aws-managed-aliases" -> model.withAwsManagedAliases();
-        default -> throw new IllegalArgumentException("unknown option " + args[i] + "\n" + USAGE);
-      }
-    }
-    KmsModel built = model.build();
-    LocalKmsServer server = start(built, port);
-    out.println(
-        "Local KMS listening on "
-            + server.endpoint()
-            + " (region "
-            + built.region()
-            + ", account "
-            + built.accountId()
-            + "); keys are in memory and requests are not authenticated");
-    return server;
-  }
-
-  private static String optionValue(String[] args, int index) {
-    if (index >= args.length) {
-      throw new IllegalArgumentException(args[index - 1] + " needs a value\n" + USAGE);
-    }
-    return args[index];
-  }
-
-  private static int parsePort(String value) {
-    try {
-      return Integer.parseInt(value);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("not a port: " + value + "\n" + USAGE, e);
-    }
+  /** Waits until {@link #close()} has run. */
+  void awaitClosed() throws InterruptedException {
+    closed.await();
   }
 
   /** The endpoint to give a client, e.g. {@code http://127.0.0.1:4566}. */
@@ -397,8 +373,8 @@ public final class LocalKmsServer implements AutoCloseable {
     }
   }
 
-  private static void waitForFloor(long received) {
-    long left = RESPONSE_FLOOR.toNanos() - (System.nanoTime() - received);
+  private void waitForFloor(long received) {
+    long left = responseFloorNanos - (System.nanoTime() - received);
     while (left > 0) {
       try {
         TimeUnit.NANOSECONDS.sleep(left);
@@ -406,7 +382,7 @@ public final class LocalKmsServer implements AutoCloseable {
         Thread.currentThread().interrupt();
         return;
       }
-      left = RESPONSE_FLOOR.toNanos() - (System.nanoTime() - received);
+      left = responseFloorNanos - (System.nanoTime() - received);
     }
   }
 
@@ -434,7 +410,7 @@ public final class LocalKmsServer implements AutoCloseable {
     return json.getAsJsonObject();
   }
 
-  private static void sendError(
+  private void sendError(
       HttpExchange exchange, long received, int status, String code, String message)
       throws IOException {
     exchange.getResponseHeaders().set("x-amzn-ErrorType", code);
@@ -444,7 +420,7 @@ public final class LocalKmsServer implements AutoCloseable {
     send(exchange, received, status, body.toString());
   }
 
-  private static void send(HttpExchange exchange, long received, int status, String body)
+  private void send(HttpExchange exchange, long received, int status, String body)
       throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     waitForFloor(received);

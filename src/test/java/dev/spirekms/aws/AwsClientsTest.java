@@ -2,6 +2,7 @@ package dev.spirekms.aws;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
@@ -64,6 +65,17 @@ class AwsClientsTest {
         Optional.of(endpoint),
         Optional.of(new StaticCredentials("AKIDEXAMPLE", "secret-value")),
         "spire-aws-kms-keymanager/9.9.9");
+  }
+
+  @Test
+  void theStsAndTaggingClientsAreBuiltOnceAtFirstUseAndClosedOnlyIfBuilt() {
+    try (AwsClients clients = AwsClients.create(settings())) {
+      assertSame(clients.tagging(), clients.tagging());
+      assertSame(clients.sts(), clients.sts());
+    }
+    try (AwsClients unused = AwsClients.create(settings())) {
+      assertEquals(0, requests.get(), "nothing is called to build or close the clients");
+    }
   }
 
   @Test

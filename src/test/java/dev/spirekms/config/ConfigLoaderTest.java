@@ -429,9 +429,11 @@ class ConfigLoaderTest {
     if (expected instanceof Integer n) {
       PluginConfig c = r.config().orElseThrow();
       int actual =
-          key.equals("startup_concurrency")
-              ? c.startupConcurrency()
-              : c.keyDeletionPendingWindowDays();
+          switch (key) {
+            case "startup_concurrency" -> c.startupConcurrency();
+            case "kms_control_plane_rps" -> c.kmsControlPlaneRps().orElseThrow();
+            default -> c.keyDeletionPendingWindowDays();
+          };
       assertEquals(n, actual);
     } else {
       assertEquals(List.of(expected), r.errors());
@@ -443,6 +445,8 @@ class ConfigLoaderTest {
     String scRange = "startup_concurrency must be between 1 and 64";
     String pw = "key_deletion_pending_window_days";
     String pwRange = "key_deletion_pending_window_days must be between 7 and 30";
+    String rps = "kms_control_plane_rps";
+    String rpsRange = "kms_control_plane_rps must be between 1 and 10000";
     return Stream.of(
         Arguments.of(sc, "1", 1),
         Arguments.of(sc, "64", 64),
@@ -466,7 +470,30 @@ class ConfigLoaderTest {
         Arguments.of(pw, "\"10\"", 10),
         Arguments.of(pw, "6", pwRange),
         Arguments.of(pw, "31", pwRange),
-        Arguments.of(pw, "{}", "key_deletion_pending_window_days must be an integer"));
+        Arguments.of(pw, "{}", "key_deletion_pending_window_days must be an integer"),
+        Arguments.of(rps, "1", 1),
+        Arguments.of(rps, "10000", 10000),
+        Arguments.of(rps, "\"50\"", 50),
+        Arguments.of(rps, "0", rpsRange),
+        Arguments.of(rps, "-5", rpsRange),
+        Arguments.of(rps, "10001", rpsRange),
+        Arguments.of(rps, "2.5", "kms_control_plane_rps must be an integer"));
+  }
+
+  @Test
+  void theControlPlaneRateLimitIsOffUnlessSet() {
+    PluginConfig c = load(BASE).config().orElseThrow();
+    assertEquals(java.util.Optional.empty(), c.kmsControlPlaneRps());
+    PluginConfig limited = load(BASE + "kms_control_plane_rps = 20").config().orElseThrow();
+    assertEquals(java.util.Optional.of(20), limited.kmsControlPlaneRps());
+    assertEquals(limited, limited.toBuilder().build());
+    assertNotEquals(c, limited);
+    assertTrue(
+        limited.toBuilder()
+            .kmsControlPlaneRps(20_000)
+            .validate()
+            .errors()
+            .contains("kms_control_plane_rps must be between 1 and 10000"));
   }
 
   @ParameterizedTest

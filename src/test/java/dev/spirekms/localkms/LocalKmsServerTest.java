@@ -518,10 +518,45 @@ class LocalKmsServerTest {
   }
 
   @Test
+  void eachServerOfOneModelHoldsItsAnswersForItsOwnFloor() throws Exception {
+    KmsModel shared = KmsModel.create();
+    Duration floor = Duration.ofMillis(60);
+    try (LocalKmsServer slow = LocalKmsServer.start(shared, 0, floor);
+        LocalKmsServer fast = LocalKmsServer.start(shared, 0, Duration.ZERO)) {
+      assertEquals(floor, slow.responseFloor());
+      assertEquals(Duration.ZERO, fast.responseFloor());
+      assertEquals(LocalKmsServer.RESPONSE_FLOOR, server.responseFloor());
+      HttpClient client = HttpClient.newHttpClient();
+      for (int i = 0; i < 3; i++) {
+        long start = System.nanoTime();
+        HttpResponse<String> answer =
+            client.send(
+                HttpRequest.newBuilder(slow.endpoint())
+                    .header("Content-Type", "application/x-amz-json-1.1")
+                    .header("X-Amz-Target", "TrentService.ListAliases")
+                    .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, answer.statusCode());
+        assertTrue(
+            System.nanoTime() - start >= floor.toNanos(), "answered before the floor of " + floor);
+      }
+      assertEquals(shared, fast.model(), "one model behind both servers");
+      assertEquals(3, shared.callCount("ListAliases"));
+    }
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> LocalKmsServer.start(KmsModel.create(), 0, Duration.ofMillis(-1)));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> LocalKmsServer.start(KmsModel.create(), 0, Duration.ofSeconds(6)));
+  }
+
+  @Test
   void commandLineStartsAConfiguredServer() throws Exception {
     java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
     try (LocalKmsServer standalone =
-        LocalKmsServer.startFromArgs(
+        LocalKmsCommand.startFromArgs(
             new String[] {
               "--port",
               "0",
@@ -529,7 +564,9 @@ class LocalKmsServerTest {
               "eu-west-1",
               "--account-id",
               "123456789012",
-              "--aws-managed-aliases"
+              "--aws-managed-aliases",
+              "--response-floor-ms",
+              "0"
             },
             new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8))) {
       String output = printed.toString(java.nio.charset.StandardCharsets.UTF_8);
@@ -537,12 +574,20 @@ class LocalKmsServerTest {
       assertEquals("eu-west-1", standalone.model().region());
       assertEquals("123456789012", standalone.model().accountId());
       assertEquals(KmsModel.AWS_MANAGED_ALIASES.size(), standalone.model().aliases().size());
+      assertEquals(Duration.ZERO, standalone.responseFloor());
     }
     for (String[] bad :
-        new String[][] {{"--port"}, {"--port", "http"}, {"--verbose"}, {"--account-id", "1"}}) {
+        new String[][] {
+          {"--port"},
+          {"--port", "http"},
+          {"--verbose"},
+          {"--account-id", "1"},
+          {"--response-floor-ms", "soon"},
+          {"--response-floor-ms", "-5"}
+        }) {
       assertThrows(
           IllegalArgumentException.class,
-          () -> LocalKmsServer.startFromArgs(bad, new java.io.PrintStream(printed)),
+          () -> LocalKmsCommand.startFromArgs(bad, new java.io.PrintStream(printed)),
           String.join(" ", bad));
     }
   }
