@@ -12,8 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -32,6 +34,9 @@ final class ConnectionRelay implements AutoCloseable {
   private final ExecutorService threads;
   private final int port;
   private ServerSocket listener;
+  // counted down when the thread accepting on the listener has left accept(): until then the
+  // kernel may still take connections on a listener already closed (the blocked accept holds it)
+  private CountDownLatch listenerGone;
   private boolean closed;
 
   private record Pair(Socket client, Socket server) {
@@ -70,7 +75,16 @@ final class ConnectionRelay implements AutoCloseable {
     socket.setReuseAddress(true);
     socket.bind(new InetSocketAddress(loopback, onPort), 50);
     ServerSocket bound = socket;
-    threads.execute(() -> accept(bound));
+    CountDownLatch gone = new CountDownLatch(1);
+    listenerGone = gone;
+    threads.execute(
+        () -> {
+          try {
+            accept(bound);
+          } finally {
+            gone.countDown();
+          }
+        });
     return socket;
   }
 
@@ -158,6 +172,13 @@ final class ConnectionRelay implements AutoCloseable {
     if (listener != null) {
       closeQuietly(listener);
       listener = null;
+      try {
+        if (!listenerGone.await(5, TimeUnit.SECONDS)) {
+          throw new IllegalStateException("the relay's listener did not stop within 5 s");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     List<Integer> open = new ArrayList<>(byBackendPort.keySet());
     open.forEach(this::reset);
