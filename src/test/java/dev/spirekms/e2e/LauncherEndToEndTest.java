@@ -257,11 +257,13 @@ class LauncherEndToEndTest {
 
   @Test
   void reportsRunningOutOfMemoryOnStderrAndExits() throws Exception {
-    // the JVM prints its out-of-memory exit message to stdout unless told otherwise
+    // the JVM prints its out-of-memory exit message to stdout unless told otherwise; the initial
+    // heap goes down with the maximum, since the launcher's own -Xms8m would exceed it
     Run run =
         run(
             DIST,
-            Map.of("KeyManager", "KeyManager", "SPIRE_AWS_KMS_KEYMANAGER_JAVA_OPTS", "-Xmx2m"));
+            Map.of(
+                "KeyManager", "KeyManager", "SPIRE_AWS_KMS_KEYMANAGER_JAVA_OPTS", "-Xms2m -Xmx2m"));
 
     assertEquals(3, run.exitCode(), run.stderr());
     assertEquals("", run.stdout());
