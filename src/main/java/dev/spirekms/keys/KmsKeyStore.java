@@ -145,9 +145,9 @@ public final class KmsKeyStore {
     return entry;
   }
 
-  /** Whether a KMS key is one this store currently uses. */
+  /** Whether a KMS key is one this store currently uses, or a multi-Region copy of one. */
   public boolean holds(String keyArn) {
-    return entries.values().stream().anyMatch(e -> e.keyArn().equals(keyArn));
+    return entries.values().stream().anyMatch(e -> Replication.sameKeyMaterial(e.keyArn(), keyArn));
   }
 
   /**

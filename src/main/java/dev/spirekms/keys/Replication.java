@@ -56,6 +56,21 @@ public final class Replication {
     return String.join(":", parts);
   }
 
+  /**
+   * Whether two key ARNs name the same key or related multi-Region keys: related keys share their
+   * {@code mrk-} key id and differ in region only.
+   */
+  public static boolean sameKeyMaterial(String keyArn, String otherArn) {
+    if (keyArn.equals(otherArn)) {
+      return true;
+    }
+    if (!keyArn.contains(":key/mrk-")) {
+      return false;
+    }
+    String region = regionOf(otherArn);
+    return !region.isEmpty() && arnIn(keyArn, region).equals(otherArn);
+  }
+
   /** The region of a key ARN. */
   public static String regionOf(String keyArn) {
     String[] parts = keyArn.split(":", 6);

@@ -80,8 +80,12 @@ public final class LifecycleMessages {
       "its description does not mark it as a SPIRE key of this trust domain: \"%s\"";
   public static final String KEY_IN_STATE = "the key is in state %s";
   public static final String ALIAS_STILL_POINTS = "an alias still points to it: %s";
+  public static final String STALE_ALIAS_KEPT_ELSEWHERE =
+      "Stale alias left alone: its key is a multi-Region key whose copy in another region is"
+          + " still in use, or in a region this server does not reach";
   public static final String REPLICA_NOT_REACHED =
-      "Replica key not scheduled for deletion: its region is not one of replica_regions; its"
+      "Replica key not scheduled for deletion: its region is neither region nor one of"
+          + " replica_regions; its"
           + " primary waits in PendingReplicaDeletion until the replica is deleted";
   public static final String REPLICA_ALIAS_STILL_POINTS =
       "Replica key not scheduled for deletion: an alias still points to it; its primary waits in"

@@ -8,11 +8,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import software.amazon.awssdk.services.kms.model.AliasListEntry;
 import software.amazon.awssdk.services.kms.model.KeyListEntry;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
+import software.amazon.awssdk.services.kms.model.KeyState;
 import software.amazon.awssdk.services.kms.model.ListKeysResponse;
+import software.amazon.awssdk.services.kms.model.MultiRegionKey;
 
 /**
  * Finds keys of this trust domain that no alias points to, such as keys left by a failed
@@ -24,6 +27,12 @@ import software.amazon.awssdk.services.kms.model.ListKeysResponse;
  * every key of the account and region is described once per sweep: the sweep is paced so that it
  * never bursts through the account's KMS quotas (spire#6269). In tag mode the tagging API lists
  * this server's keys by their SPIRE tags instead, and only those are described.
+ *
+ * <p>With {@code replica_regions}, each sweep lists the keys of the replica regions too (in tag
+ * mode, the home region's only). A multi-Region replica is judged through its primary, and a
+ * primary with no alias is still kept by an alias on any of its replicas, or by a replica in a
+ * region this server does not reach; a primary that qualifies is queued, and the deletion queue
+ * schedules its replicas first.
  */
 final class OrphanKeySweeper {
   private static final Duration QUEUE_FULL_WAIT = Duration.ofSeconds(5);
@@ -41,7 +50,9 @@ final class OrphanKeySweeper {
     this.task = scope.pacedTask("orphan key sweep", Run::new, kms);
   }
 
-  /** Starts one sweep over all keys of the account and region. */
+  /**
+   * Starts one sweep over all keys of the account, in each replica region, then the home region.
+   */
   CompletableFuture<Summary> runOnce() {
     return task.runOnce();
   }
@@ -59,7 +70,10 @@ final class OrphanKeySweeper {
   }
 
   private final class Run implements PacedTask.Run<Summary> {
+    // tag mode finds the keys through the home region's tagging API, replicas through primaries
+    private final List<LifecycleKms> regions = kms.tagBased() ? List.of(kms) : kms.everyRegion();
     private final List<KeyListEntry> page = new ArrayList<>();
+    private int region;
     private String marker;
     private boolean lastPage;
     private int next;
@@ -73,12 +87,19 @@ final class OrphanKeySweeper {
     public PacedTask.Next step() {
       if (next >= page.size()) {
         if (lastPage) {
+          if (++region < regions.size()) {
+            page.clear();
+            next = 0;
+            marker = null;
+            lastPage = false;
+            return PacedTask.Next.MORE;
+          }
           finish();
           return PacedTask.Next.DONE;
         }
         return listPage();
       }
-      Result result = check(page.get(next));
+      Result result = check(regions.get(region), page.get(next));
       if (result == Result.WAIT) {
         return PacedTask.Next.after(QUEUE_FULL_WAIT);
       }
@@ -103,18 +124,22 @@ final class OrphanKeySweeper {
       if (kms.tagBased()) {
         return listTagged();
       }
+      LifecycleKms here = regions.get(region);
       ListKeysResponse response;
       try {
-        response = kms.listKeys(marker);
+        response = here.listKeys(marker);
       } catch (KmsCallException e) {
-        scope
-            .log()
-            .atWarn()
-            .addKeyValue("reason", e.getMessage())
-            .log(LifecycleMessages.KEY_LISTING_FAILED);
+        var event = scope.log().atWarn();
+        if (!here.home()) {
+          event.addKeyValue("region", here.region());
+        }
+        event.addKeyValue("reason", e.getMessage()).log(LifecycleMessages.KEY_LISTING_FAILED);
         failed++;
-        finish();
-        return PacedTask.Next.DONE;
+        // the other regions are still swept
+        page.clear();
+        next = 0;
+        lastPage = true;
+        return PacedTask.Next.MORE;
       }
       page.clear();
       page.addAll(response.keys());
@@ -149,6 +174,7 @@ final class OrphanKeySweeper {
     private void finish() {
       var event = orphans + failed > 0 ? scope.log().atInfo() : scope.log().atDebug();
       event
+          .addKeyValue("regions", regions.size())
           .addKeyValue("keys_checked", checked)
           .addKeyValue("orphans", orphans)
           .addKeyValue("queued", queued)
@@ -163,7 +189,7 @@ final class OrphanKeySweeper {
     }
   }
 
-  private Result check(KeyListEntry listed) {
+  private Result check(LifecycleKms here, KeyListEntry listed) {
     String keyArn = listed.keyArn() != null ? listed.keyArn() : listed.keyId();
     if (keyArn == null || scope.queue().contains(keyArn)) {
       return Result.NOT_ORPHAN;
@@ -173,7 +199,7 @@ final class OrphanKeySweeper {
     }
     KeyMetadata key;
     try {
-      key = kms.describeAnyKey(keyArn);
+      key = here.describeAnyKey(keyArn);
     } catch (KmsCallException e) {
       if (e.kind() == KmsCallException.Kind.NOT_FOUND) {
         return Result.NOT_ORPHAN;
@@ -197,7 +223,7 @@ final class OrphanKeySweeper {
     }
     List<AliasListEntry> aliases;
     try {
-      aliases = kms.aliasesOf(keyArn, 1);
+      aliases = here.aliasesOf(keyArn, 1);
     } catch (KmsCallException e) {
       scope
           .log()
@@ -208,6 +234,27 @@ final class OrphanKeySweeper {
       return Result.FAILED;
     }
     if (!aliases.isEmpty()) {
+      return Result.NOT_ORPHAN;
+    }
+    Optional<String> kept;
+    try {
+      kept = keptByItsCopies(here, key);
+    } catch (KmsCallException e) {
+      scope
+          .log()
+          .atWarn()
+          .addKeyValue("key_arn", keyArn)
+          .addKeyValue("reason", e.getMessage())
+          .log(LifecycleMessages.KEY_ALIASES_NOT_LISTED);
+      return Result.FAILED;
+    }
+    if (kept.isPresent()) {
+      scope
+          .log()
+          .atDebug()
+          .addKeyValue("key_arn", keyArn)
+          .addKeyValue("reason", kept.get())
+          .log("Key without an alias left alone: it is a multi-Region key");
       return Result.NOT_ORPHAN;
     }
     String reason =
@@ -235,5 +282,27 @@ final class OrphanKeySweeper {
         .addKeyValue("age", Ages.format(age))
         .log("Orphaned key found");
     return scope.queue().offer(keyArn, reason, null) ? Result.QUEUED : Result.FAILED;
+  }
+
+  /**
+   * Why a multi-Region key is not an orphan although no alias points to it in its region: a replica
+   * goes with its primary, which the sweep judges in the primary's region, unless that primary
+   * already waits for its replicas to be deleted; a primary is kept by an alias on any replica, or
+   * by a replica in a region this server does not reach.
+   */
+  private Optional<String> keptByItsCopies(LifecycleKms here, KeyMetadata key) {
+    if (!RelatedKeys.isReplica(key)) {
+      return RelatedKeys.keptElsewhere(here, key, alias -> true);
+    }
+    MultiRegionKey primary = key.multiRegionConfiguration().primaryKey();
+    if (primary == null || !here.reaches(primary.region())) {
+      return Optional.of("it is a replica whose primary is in a region this server does not reach");
+    }
+    KeyMetadata primaryKey = here.describeAnyKey(primary.arn());
+    if (primaryKey == null || primaryKey.keyState() != KeyState.PENDING_REPLICA_DELETION) {
+      return Optional.of(
+          "it is a replica: its primary, in " + primary.region() + ", is judged instead");
+    }
+    return Optional.empty();
   }
 }

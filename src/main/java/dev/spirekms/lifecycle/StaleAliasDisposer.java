@@ -6,7 +6,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.slf4j.spi.LoggingEventBuilder;
 import software.amazon.awssdk.services.kms.model.AliasListEntry;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
 import software.amazon.awssdk.services.kms.model.KeyState;
@@ -21,6 +23,10 @@ import software.amazon.awssdk.services.kms.model.ListAliasesResponse;
  * DeleteAlias, the alias is read again: it must still point at the same enabled key, whose
  * description marks it as a SPIRE key of this trust domain, it must still be stale, and no other
  * alias may point at that key.
+ *
+ * <p>With {@code replica_regions}, each pass lists the replica regions first, then the home region
+ * (so a replica is queued before its primary). A multi-Region key is left while the same alias is
+ * fresh in another of its regions, or while it has a copy in a region this server does not reach.
  */
 final class StaleAliasDisposer {
   private static final Duration QUEUE_FULL_WAIT = Duration.ofSeconds(5);
@@ -38,7 +44,9 @@ final class StaleAliasDisposer {
     this.task = scope.pacedTask("stale alias disposal", Run::new, kms);
   }
 
-  /** Starts one pass over all aliases of the account and region. */
+  /**
+   * Starts one pass over all aliases of the account, in each replica region, then the home region.
+   */
   CompletableFuture<Summary> runOnce() {
     return task.runOnce();
   }
@@ -60,11 +68,14 @@ final class StaleAliasDisposer {
   }
 
   private final class Run implements PacedTask.Run<Summary> {
+    private final List<LifecycleKms> regions = kms.everyRegion();
     private final List<AliasListEntry> stale = new ArrayList<>();
+    private int region;
     private boolean listed;
     private String marker;
     private int next;
     private int seen;
+    private int staleTotal;
     private int deleted;
     private int reported;
     private int skipped;
@@ -76,11 +87,18 @@ final class StaleAliasDisposer {
         return listPage();
       }
       if (next >= stale.size()) {
+        if (++region < regions.size()) {
+          // the next region: its own listing, its own stale aliases
+          stale.clear();
+          next = 0;
+          listed = false;
+          return PacedTask.Next.MORE;
+        }
         finish();
         return PacedTask.Next.DONE;
       }
       AliasListEntry alias = stale.get(next);
-      Result result = dispose(alias);
+      Result result = dispose(regions.get(region), alias);
       if (result == Result.WAIT) {
         return PacedTask.Next.after(QUEUE_FULL_WAIT);
       }
@@ -95,17 +113,22 @@ final class StaleAliasDisposer {
     }
 
     private PacedTask.Next listPage() {
+      LifecycleKms here = regions.get(region);
       ListAliasesResponse page;
       try {
-        page = kms.listAliases(marker);
+        page = here.listAliases(marker);
       } catch (KmsCallException e) {
-        scope
-            .log()
-            .atWarn()
+        inRegion(scope.log().atWarn(), here)
             .addKeyValue("reason", e.getMessage())
             .log(LifecycleMessages.ALIAS_LISTING_FAILED);
         failed++;
-        return PacedTask.Next.DONE;
+        // as with a single region: nothing is disposed of from a listing that broke off; the
+        // other regions still are
+        staleTotal -= stale.size();
+        stale.clear();
+        marker = null;
+        listed = true;
+        return PacedTask.Next.MORE;
       }
       Instant now = scope.clock().instant();
       for (AliasListEntry alias : page.aliases()) {
@@ -115,15 +138,14 @@ final class StaleAliasDisposer {
         }
         if (alias.targetKeyId() == null || alias.lastUpdatedDate() == null) {
           // upstream aws_kms skips aliases without a target or a date
-          scope
-              .log()
-              .atDebug()
+          inRegion(scope.log().atDebug(), here)
               .addKeyValue("alias_name", alias.aliasName())
               .log("Alias has no target or no LastUpdatedDate; leaving it alone");
           continue;
         }
         if (isStale(alias.lastUpdatedDate(), now)) {
           stale.add(alias);
+          staleTotal++;
         }
       }
       marker = Boolean.TRUE.equals(page.truncated()) ? page.nextMarker() : null;
@@ -134,8 +156,9 @@ final class StaleAliasDisposer {
     private void finish() {
       var event = deleted + reported + failed > 0 ? scope.log().atInfo() : scope.log().atDebug();
       event
+          .addKeyValue("regions", regions.size())
           .addKeyValue("aliases_checked", seen)
-          .addKeyValue("stale", stale.size())
+          .addKeyValue("stale", staleTotal)
           .addKeyValue("deleted", deleted)
           .addKeyValue("reported", reported)
           .addKeyValue("skipped", skipped)
@@ -145,11 +168,11 @@ final class StaleAliasDisposer {
 
     @Override
     public Summary summary() {
-      return new Summary(seen, stale.size(), deleted, reported, skipped, failed);
+      return new Summary(seen, staleTotal, deleted, reported, skipped, failed);
     }
   }
 
-  private Result dispose(AliasListEntry listed) {
+  private Result dispose(LifecycleKms here, AliasListEntry listed) {
     String aliasName = listed.aliasName();
     if (scope.settings().mode() == DisposalMode.DELETE && scope.queue().remainingCapacity() == 0) {
       // never delete an alias whose key cannot be queued: wait for room
@@ -157,31 +180,29 @@ final class StaleAliasDisposer {
     }
     KeyMetadata key;
     try {
-      key = kms.describeKey(aliasName);
+      key = here.describeKey(aliasName);
     } catch (KmsCallException e) {
       if (e.kind() == KmsCallException.Kind.NOT_FOUND) {
-        skip(aliasName, "the alias is gone, probably disposed of by another server");
+        skip(here, aliasName, "the alias is gone, probably disposed of by another server");
         return Result.SKIPPED;
       }
-      return failed(aliasName, e.getMessage());
+      return failed(here, aliasName, e.getMessage());
     }
     if (key == null || key.arn() == null) {
-      return failed(aliasName, LifecycleMessages.NO_KEY_ARN);
+      return failed(here, aliasName, LifecycleMessages.NO_KEY_ARN);
     }
     String keyArn = key.arn();
     if (!listed.targetKeyId().equals(key.keyId()) && !listed.targetKeyId().equals(keyArn)) {
-      skip(aliasName, "the alias was repointed since it was listed, so its server is alive");
+      skip(here, aliasName, "the alias was repointed since it was listed, so its server is alive");
       return Result.SKIPPED;
     }
     if (key.keyState() != KeyState.ENABLED) {
       // upstream aws_kms leaves aliases of keys that are not enabled alone
-      skip(aliasName, "its key is " + key.keyStateAsString());
+      skip(here, aliasName, "its key is " + key.keyStateAsString());
       return Result.SKIPPED;
     }
     if (!scope.naming().isTrustDomainDescription(key.description())) {
-      scope
-          .log()
-          .atWarn()
+      inRegion(scope.log().atWarn(), here)
           .addKeyValue("alias_name", aliasName)
           .addKeyValue("key_arn", keyArn)
           .addKeyValue("description", String.valueOf(key.description()))
@@ -189,9 +210,7 @@ final class StaleAliasDisposer {
       return Result.SKIPPED;
     }
     if (scope.inUse().test(keyArn)) {
-      scope
-          .log()
-          .atWarn()
+      inRegion(scope.log().atWarn(), here)
           .addKeyValue("alias_name", aliasName)
           .addKeyValue("key_arn", keyArn)
           .log(LifecycleMessages.STALE_ALIAS_KEY_IN_USE);
@@ -199,9 +218,9 @@ final class StaleAliasDisposer {
     }
     List<AliasListEntry> aliases;
     try {
-      aliases = kms.aliasesOf(keyArn, LifecycleKms.ALIAS_PAGE);
+      aliases = here.aliasesOf(keyArn, LifecycleKms.ALIAS_PAGE);
     } catch (KmsCallException e) {
-      return failed(aliasName, e.getMessage());
+      return failed(here, aliasName, e.getMessage());
     }
     AliasListEntry fresh = null;
     List<String> others = new ArrayList<>();
@@ -217,18 +236,39 @@ final class StaleAliasDisposer {
         || fresh.lastUpdatedDate() == null
         || !isStale(fresh.lastUpdatedDate(), now)) {
       skip(
+          here,
           aliasName,
           "the alias was refreshed or moved since it was listed, so its server is alive");
       return Result.SKIPPED;
     }
     if (!others.isEmpty()) {
-      scope
-          .log()
-          .atWarn()
+      inRegion(scope.log().atWarn(), here)
           .addKeyValue("alias_name", aliasName)
           .addKeyValue("key_arn", keyArn)
           .addKeyValue("other_aliases", String.join(",", others))
           .log(LifecycleMessages.STALE_ALIAS_OTHER_ALIASES);
+      return Result.SKIPPED;
+    }
+    Optional<String> kept;
+    try {
+      // the same server refreshes its alias in every region of the key: a fresh one anywhere
+      // means it is alive
+      kept =
+          RelatedKeys.keptElsewhere(
+              here,
+              key,
+              a ->
+                  aliasName.equals(a.aliasName())
+                      && (a.lastUpdatedDate() == null || !isStale(a.lastUpdatedDate(), now)));
+    } catch (KmsCallException e) {
+      return failed(here, aliasName, e.getMessage());
+    }
+    if (kept.isPresent()) {
+      inRegion(scope.log().atInfo(), here)
+          .addKeyValue("alias_name", aliasName)
+          .addKeyValue("key_arn", keyArn)
+          .addKeyValue("reason", kept.get())
+          .log(LifecycleMessages.STALE_ALIAS_KEPT_ELSEWHERE);
       return Result.SKIPPED;
     }
     String age = Ages.format(Ages.between(fresh.lastUpdatedDate(), now));
@@ -241,9 +281,7 @@ final class StaleAliasDisposer {
             + Ages.format(scope.settings().staleAliasThreshold())
             + "), so that server has stopped";
     if (scope.settings().mode() == DisposalMode.REPORT) {
-      scope
-          .log()
-          .atInfo()
+      inRegion(scope.log().atInfo(), here)
           .addKeyValue("alias_name", aliasName)
           .addKeyValue("key_arn", keyArn)
           .addKeyValue("age", age)
@@ -255,17 +293,15 @@ final class StaleAliasDisposer {
       return Result.REPORTED;
     }
     try {
-      kms.deleteAlias(aliasName);
+      here.deleteAlias(aliasName);
     } catch (KmsCallException e) {
       if (e.kind() == KmsCallException.Kind.NOT_FOUND) {
-        skip(aliasName, "the alias is gone, probably disposed of by another server");
+        skip(here, aliasName, "the alias is gone, probably disposed of by another server");
         return Result.SKIPPED;
       }
-      return failed(aliasName, e.getMessage());
+      return failed(here, aliasName, e.getMessage());
     }
-    scope
-        .log()
-        .atInfo()
+    inRegion(scope.log().atInfo(), here)
         .addKeyValue("alias_name", aliasName)
         .addKeyValue("key_arn", keyArn)
         .addKeyValue("age", age)
@@ -275,22 +311,23 @@ final class StaleAliasDisposer {
     return Result.DELETED;
   }
 
-  private void skip(String aliasName, String reason) {
-    scope
-        .log()
-        .atDebug()
+  private void skip(LifecycleKms here, String aliasName, String reason) {
+    inRegion(scope.log().atDebug(), here)
         .addKeyValue("alias_name", aliasName)
         .addKeyValue("reason", reason)
         .log("Stale alias left alone");
   }
 
-  private Result failed(String aliasName, String reason) {
-    scope
-        .log()
-        .atWarn()
+  private Result failed(LifecycleKms here, String aliasName, String reason) {
+    inRegion(scope.log().atWarn(), here)
         .addKeyValue("alias_name", aliasName)
         .addKeyValue("reason", reason)
         .log(LifecycleMessages.DISPOSAL_FAILED);
     return Result.FAILED;
+  }
+
+  /** Names the region on a log line when the replica regions are cleaned up too. */
+  private static LoggingEventBuilder inRegion(LoggingEventBuilder event, LifecycleKms here) {
+    return here.home() ? event : event.addKeyValue("region", here.region());
   }
 }

@@ -5,16 +5,19 @@ import dev.spirekms.keys.KeyNaming;
 import dev.spirekms.keys.KeyPolicySource;
 import dev.spirekms.keys.KeyStoreSettings;
 import dev.spirekms.keys.KmsKeyStore;
+import dev.spirekms.keys.Replication;
 import dev.spirekms.keys.SpireKeyType;
 import dev.spirekms.localkms.FakeKmsClient;
 import dev.spirekms.localkms.FakeTaggingClient;
 import dev.spirekms.localkms.KmsModel;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.AliasListEntry;
 import software.amazon.awssdk.services.kms.model.CreateAliasRequest;
 import software.amazon.awssdk.services.kms.model.CreateKeyRequest;
@@ -75,6 +78,26 @@ final class TestBed {
                   .withTagBasedDiscovery(tagMode)
                   .withClock(clock),
               lifecycle.deletionQueue());
+      lifecycle.start(store);
+      return this;
+    }
+
+    /**
+     * Opens the key store replicating every new key into {@code replicaRegions} of the same
+     * account, and starts the lifecycle.
+     */
+    Server startReplicatingTo(String... replicaRegions) {
+      Map<String, KmsClient> clients = new LinkedHashMap<>();
+      for (String region : replicaRegions) {
+        clients.put(region, kms.inRegion(region));
+      }
+      store =
+          KmsKeyStore.open(
+              kms,
+              null,
+              new KeyStoreSettings(naming, NO_POLICY, Map.of(), 2).withClock(clock),
+              lifecycle.deletionQueue(),
+              new Replication(clients));
       lifecycle.start(store);
       return this;
     }
