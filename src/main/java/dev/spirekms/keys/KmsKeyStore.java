@@ -299,6 +299,38 @@ public final class KmsKeyStore {
   }
 
   /**
+   * Records a replica, or replica alias, of a current key found missing after the fact (a restart
+   * forgets the gaps, and an alias can be deleted by hand), for the lifecycle to make; due at once.
+   * Nothing is recorded when the key is no longer current or the gap is already known.
+   *
+   * @return whether a gap was recorded
+   */
+  public boolean replicaFoundMissing(
+      String spireKeyId, String keyArn, String region, boolean replicaMade, String reason) {
+    KeyEntry current = entries.get(spireKeyId);
+    if (current == null
+        || !current.keyArn().equals(keyArn)
+        || !replication.regions().contains(region)
+        || replication.gaps().all().stream()
+            .anyMatch(g -> g.spireKeyId().equals(spireKeyId) && g.region().equals(region))) {
+      return false;
+    }
+    replication
+        .gaps()
+        .record(
+            new ReplicaGaps.Gap(
+                spireKeyId,
+                keyArn,
+                current.aliasName(),
+                region,
+                replicaMade,
+                1,
+                settings.clock().instant(),
+                reason));
+    return true;
+  }
+
+  /**
    * Retries a missing replica, or replica alias, of a current key; empty when the key is being
    * rotated right now. A failure is left in the gap (its reason updated, its count and due time as
    * they were: the caller sets the backoff).

@@ -13,6 +13,8 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
 import software.amazon.awssdk.services.kms.model.KeyState;
+import software.amazon.awssdk.services.kms.model.MultiRegionConfiguration;
+import software.amazon.awssdk.services.kms.model.MultiRegionKeyType;
 
 /**
  * Keeps this server's aliases fresh: an UpdateAlias to the same key moves the alias's
@@ -201,6 +203,10 @@ final class AliasRefresher {
         kms.updateAliasIn(region, entry.aliasName(), replicaArn);
         refreshedThere++;
       } catch (KmsCallException e) {
+        if (e.kind() == KmsCallException.Kind.NOT_FOUND) {
+          handToTheRepair(entry, region);
+          continue;
+        }
         log.atWarn()
             .addKeyValue("alias_name", entry.aliasName())
             .addKeyValue("spire_key_id", spireKeyId)
@@ -210,6 +216,49 @@ final class AliasRefresher {
       }
     }
     return refreshedThere;
+  }
+
+  /**
+   * The key's alias is missing in a replica region: a restart forgot that GenerateKey could not
+   * make it, or it was deleted. When the key is a multi-Region primary, the replica repair makes
+   * what is missing (the replica too, if KMS lists none in that region); any other key cannot be
+   * replicated, and the next rotation makes one that is.
+   */
+  private void handToTheRepair(KeyEntry entry, String region) {
+    KeyMetadata key;
+    try {
+      key = kms.describeKey(entry.keyArn());
+    } catch (KmsCallException e) {
+      log.atWarn()
+          .addKeyValue("alias_name", entry.aliasName())
+          .addKeyValue("spire_key_id", entry.spireKeyId())
+          .addKeyValue("region", region)
+          .addKeyValue("reason", e.getMessage())
+          .log(LifecycleMessages.REFRESH_FAILED);
+      return;
+    }
+    MultiRegionConfiguration regions = key == null ? null : key.multiRegionConfiguration();
+    if (regions == null || regions.multiRegionKeyType() != MultiRegionKeyType.PRIMARY) {
+      log.atInfo()
+          .addKeyValue("alias_name", entry.aliasName())
+          .addKeyValue("spire_key_id", entry.spireKeyId())
+          .addKeyValue("key_arn", entry.keyArn())
+          .addKeyValue("region", region)
+          .log(LifecycleMessages.REPLICA_CANNOT_BE_MADE);
+      return;
+    }
+    boolean replicaMade = regions.replicaKeys().stream().anyMatch(r -> region.equals(r.region()));
+    String reason = replicaMade ? "its alias was not found" : "KMS lists no replica there";
+    if (store.replicaFoundMissing(
+        entry.spireKeyId(), entry.keyArn(), region, replicaMade, reason)) {
+      log.atWarn()
+          .addKeyValue("alias_name", entry.aliasName())
+          .addKeyValue("spire_key_id", entry.spireKeyId())
+          .addKeyValue("key_arn", entry.keyArn())
+          .addKeyValue("region", region)
+          .addKeyValue("missing", replicaMade ? "alias" : "replica")
+          .log(LifecycleMessages.REPLICA_FOUND_MISSING);
+    }
   }
 
   /**

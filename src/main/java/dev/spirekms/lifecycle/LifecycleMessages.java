@@ -80,6 +80,13 @@ public final class LifecycleMessages {
       "its description does not mark it as a SPIRE key of this trust domain: \"%s\"";
   public static final String KEY_IN_STATE = "the key is in state %s";
   public static final String ALIAS_STILL_POINTS = "an alias still points to it: %s";
+  public static final String REPLICA_FOUND_MISSING =
+      "A replica, or its alias, of a key in use is missing in a replica region; the replica repair"
+          + " will make it";
+  public static final String REPLICA_CANNOT_BE_MADE =
+      "The key's alias is missing in a replica region, and the key is not a multi-Region primary"
+          + " key of this region, so no replica can be made from here; the next rotation makes a"
+          + " key with replicas";
   public static final String STALE_ALIAS_KEPT_ELSEWHERE =
       "Stale alias left alone: its key is a multi-Region key whose copy in another region is"
           + " still in use, or in a region this server does not reach";

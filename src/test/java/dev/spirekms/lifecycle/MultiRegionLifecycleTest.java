@@ -186,6 +186,73 @@ class MultiRegionLifecycleTest {
     assertEquals(other, west.key(b.aliasName()).arn());
   }
 
+  @Test
+  void aReplicaAliasDeletedByHandIsFoundAtTheNextRefreshAndMadeAgain() {
+    TestBed.Server server = bed.server("srv-b").startReplicatingTo(WEST);
+    KeyEntry entry = server.generate("x509-CA-A");
+    west.deleteAlias(
+        software.amazon.awssdk.services.kms.model.DeleteAliasRequest.builder()
+            .aliasName(entry.aliasName())
+            .build());
+
+    bed.timeline.advance(Duration.ofHours(6).plusMinutes(1));
+    List<CapturedLog.Line> found = server.log.withMessage(LifecycleMessages.REPLICA_FOUND_MISSING);
+    assertEquals(1, found.size());
+    assertEquals("alias", found.get(0).field("missing"));
+    assertEquals(WEST, found.get(0).field("region"));
+    assertEquals(Replication.arnIn(entry.keyArn(), WEST), west.key(entry.aliasName()).arn());
+    assertEquals(0, server.store.replication().gaps().size());
+    // the replica existed: no second ReplicateKey
+    assertEquals(1, bed.model.callCount(KmsOperations.REPLICATE_KEY));
+    server.lifecycle.close();
+  }
+
+  @Test
+  void aRestartForgetsAMissingReplicaAndTheNextRefreshFindsIt() {
+    bed.model
+        .faults()
+        .failAlwaysWhen(
+            KmsOperations.REPLICATE_KEY,
+            ReplicateKeyRequest.class,
+            r -> WEST.equals(r.replicaRegion()),
+            Fault.serviceError("KMSInternalException", 500, "us-west-2 is down"));
+    TestBed.Server before = bed.server("srv-b").startReplicatingTo(WEST);
+    KeyEntry entry = before.generate("x509-CA-A");
+    assertEquals(1, before.store.replication().gaps().size());
+    before.lifecycle.close();
+    bed.model.faults().clear();
+
+    TestBed.Server after = bed.server("srv-b").startReplicatingTo(WEST);
+    assertEquals(0, after.store.replication().gaps().size());
+    bed.timeline.advance(Duration.ofHours(6).plusMinutes(1));
+    assertEquals(
+        "replica",
+        after.log.withMessage(LifecycleMessages.REPLICA_FOUND_MISSING).get(0).field("missing"));
+    assertEquals(Replication.arnIn(entry.keyArn(), WEST), west.key(entry.aliasName()).arn());
+    assertEquals(KeyState.ENABLED, west.keyState(Replication.arnIn(entry.keyArn(), WEST)));
+    assertEquals(0, after.store.replication().gaps().size());
+    after.lifecycle.close();
+  }
+
+  @Test
+  void aSingleRegionKeyFromBeforeReplicaRegionsIsLeftToTheNextRotation() {
+    TestBed.Server before = bed.server("srv-b").start();
+    KeyEntry entry = before.generate("x509-CA-A");
+    before.lifecycle.close();
+
+    TestBed.Server after = bed.server("srv-b").startReplicatingTo(WEST);
+    bed.timeline.advance(Duration.ofHours(6).plusMinutes(1));
+    List<CapturedLog.Line> lines = after.log.withMessage(LifecycleMessages.REPLICA_CANNOT_BE_MADE);
+    assertEquals(1, lines.size());
+    assertEquals(entry.keyArn(), lines.get(0).field("key_arn"));
+    assertEquals(0, after.store.replication().gaps().size());
+    assertEquals(0, bed.model.callCount(KmsOperations.REPLICATE_KEY));
+    // the next rotation makes a multi-Region key with its replica
+    KeyEntry rotated = after.generate("x509-CA-A");
+    assertEquals(Replication.arnIn(rotated.keyArn(), WEST), west.key(rotated.aliasName()).arn());
+    after.lifecycle.close();
+  }
+
   private <S> S run(java.util.concurrent.CompletableFuture<S> started) {
     bed.timeline.advance(Duration.ofMinutes(5));
     assertTrue(started.isDone());
