@@ -119,57 +119,26 @@ final class KeyMaker {
    */
   void pointAlias(
       String spireKeyId, String aliasName, String keyArn, boolean exists, CallBudget budget) {
-    if (exists) {
-      updateAlias(aliasName, keyArn, budget);
-      return;
-    }
     try {
-      createAlias(aliasName, keyArn, budget);
-    } catch (KmsCallException e) {
-      if (e.kind() != KmsCallException.Kind.ALREADY_EXISTS) {
-        throw KeyStoreException.fromCall(KeyMessages.FAILED_TO_CREATE_ALIAS, e);
-      }
-      // another server sharing this server id created it after start-up; its key is left to the
-      // orphan sweep rather than deleted here, since that server may still be using it
-      LOG.atWarn()
-          .addKeyValue("alias_name", aliasName)
-          .addKeyValue("spire_key_id", spireKeyId)
-          .log(KeyMessages.ALIAS_APPEARED);
-      updateAlias(aliasName, keyArn, budget);
-    }
-  }
-
-  private void createAlias(String aliasName, String keyArn, CallBudget budget) {
-    AwsCalls.call(
-        "kms:CreateAlias",
-        () ->
-            kms.createAlias(
-                b ->
-                    b.aliasName(aliasName)
-                        .targetKeyId(keyArn)
-                        .overrideConfiguration(budget.timeout())));
-  }
-
-  private void updateAlias(String aliasName, String keyArn, CallBudget budget) {
-    try {
-      AwsCalls.call(
-          "kms:UpdateAlias",
+      AliasPointer.point(
+          kms,
+          aliasName,
+          keyArn,
+          exists,
+          budget,
+          // another server sharing this server id created it after start-up; its key is left to
+          // the orphan sweep rather than deleted here, since that server may still be using it
           () ->
-              kms.updateAlias(
-                  b ->
-                      b.aliasName(aliasName)
-                          .targetKeyId(keyArn)
-                          .overrideConfiguration(budget.timeout())));
+              LOG.atWarn()
+                  .addKeyValue("alias_name", aliasName)
+                  .addKeyValue("spire_key_id", spireKeyId)
+                  .log(KeyMessages.ALIAS_APPEARED));
     } catch (KmsCallException e) {
-      if (e.kind() != KmsCallException.Kind.NOT_FOUND) {
-        throw KeyStoreException.fromCall(KeyMessages.FAILED_TO_UPDATE_ALIAS, e);
-      }
-      // KMS deletes a key's aliases with the key: the alias is gone, so make it again
-      try {
-        createAlias(aliasName, keyArn, budget);
-      } catch (KmsCallException again) {
-        throw KeyStoreException.fromCall(KeyMessages.FAILED_TO_CREATE_ALIAS, again);
-      }
+      throw KeyStoreException.fromCall(
+          AliasPointer.CREATE.equals(e.action())
+              ? KeyMessages.FAILED_TO_CREATE_ALIAS
+              : KeyMessages.FAILED_TO_UPDATE_ALIAS,
+          e);
     }
   }
 }

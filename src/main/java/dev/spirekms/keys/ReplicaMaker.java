@@ -129,54 +129,11 @@ final class ReplicaMaker {
       }
     }
     try {
-      pointAlias(there, aliasName, replicaArn, aliasExists, budget);
+      AliasPointer.point(there, aliasName, replicaArn, aliasExists, budget, () -> {});
     } catch (KmsCallException e) {
       throw new ReplicaException(true, e);
     }
     return replicaArn;
-  }
-
-  private static void pointAlias(
-      KmsClient kms, String aliasName, String targetArn, boolean aliasExists, CallBudget budget) {
-    if (aliasExists) {
-      try {
-        AwsCalls.call(
-            "kms:UpdateAlias",
-            () ->
-                kms.updateAlias(
-                    b ->
-                        b.aliasName(aliasName)
-                            .targetKeyId(targetArn)
-                            .overrideConfiguration(budget.timeout())));
-        return;
-      } catch (KmsCallException e) {
-        if (e.kind() != KmsCallException.Kind.NOT_FOUND) {
-          throw e;
-        }
-      }
-    }
-    try {
-      AwsCalls.call(
-          "kms:CreateAlias",
-          () ->
-              kms.createAlias(
-                  b ->
-                      b.aliasName(aliasName)
-                          .targetKeyId(targetArn)
-                          .overrideConfiguration(budget.timeout())));
-    } catch (KmsCallException e) {
-      if (e.kind() != KmsCallException.Kind.ALREADY_EXISTS) {
-        throw e;
-      }
-      AwsCalls.call(
-          "kms:UpdateAlias",
-          () ->
-              kms.updateAlias(
-                  b ->
-                      b.aliasName(aliasName)
-                          .targetKeyId(targetArn)
-                          .overrideConfiguration(budget.timeout())));
-    }
   }
 
   /** A replica, or its alias, that could not be made. */
