@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.spirekms.keys.KeyEntry;
 import dev.spirekms.keys.KeyNaming;
 import dev.spirekms.keys.Replication;
+import dev.spirekms.localkms.Fault;
 import dev.spirekms.localkms.KmsCall;
 import dev.spirekms.localkms.KmsModel;
 import dev.spirekms.localkms.KmsOperations;
@@ -20,6 +21,7 @@ import software.amazon.awssdk.services.kms.model.DeleteAliasRequest;
 import software.amazon.awssdk.services.kms.model.KeySpec;
 import software.amazon.awssdk.services.kms.model.KeyState;
 import software.amazon.awssdk.services.kms.model.KeyUsageType;
+import software.amazon.awssdk.services.kms.model.ListAliasesRequest;
 import software.amazon.awssdk.services.kms.model.ReplicateKeyRequest;
 import software.amazon.awssdk.services.kms.model.ScheduleKeyDeletionRequest;
 
@@ -266,6 +268,91 @@ class MultiRegionCleanupTest {
     assertEquals(0, ours.sweep().orphans());
     ours.dispose();
     assertTrue(west.calls().stream().noneMatch(c -> c.region().equals(WEST) && !isCreate(c)));
+  }
+
+  @Test
+  void aReplicaRegionWhoseListingFailsIsSkippedAndTheHomeRegionStillCleanedUp() {
+    ours.startReplicatingTo(WEST);
+    KeyNaming other = new KeyNaming(TestBed.TRUST_DOMAIN, "srv-home");
+    String key = createKey(home, other.description("x509-CA-A"), false);
+    createAlias(home, other.aliasName("x509-CA-A"), key);
+    String orphan = createKey(home, other.description("JWT-Signer-A"), false);
+    west.faults()
+        .failAlwaysWhen(
+            KmsOperations.LIST_ALIASES,
+            ListAliasesRequest.class,
+            r -> r.keyId() == null,
+            Fault.serviceError("KMSInternalException", 500, "us-west-2 is down"));
+    west.faults()
+        .failAlways(
+            KmsOperations.LIST_KEYS,
+            Fault.serviceError("KMSInternalException", 500, "us-west-2 is down"));
+    bed.advance(PAST_THRESHOLD);
+
+    StaleAliasDisposer.Summary disposal = ours.dispose();
+    assertEquals(1, disposal.failed());
+    assertEquals(1, disposal.deleted());
+    OrphanKeySweeper.Summary sweep = ours.sweep();
+    assertEquals(1, sweep.failed());
+    assertEquals(1, sweep.orphans());
+    assertEquals(
+        WEST, ours.log.withMessage(LifecycleMessages.ALIAS_LISTING_FAILED).get(0).field("region"));
+    assertEquals(
+        WEST, ours.log.withMessage(LifecycleMessages.KEY_LISTING_FAILED).get(0).field("region"));
+    bed.advance(Duration.ofMinutes(1));
+    assertEquals(List.of(key, orphan), scheduled());
+  }
+
+  @Test
+  void aCopyWhoseAliasesCannotBeListedKeepsTheKey() {
+    ours.startReplicatingTo(WEST);
+    KeyEntry dead = stoppedServersKey("srv-dead", WEST);
+    String deadReplica = Replication.arnIn(dead.keyArn(), WEST);
+    KeyNaming gone = new KeyNaming(TestBed.TRUST_DOMAIN, "srv-gone");
+    String primary = createKey(home, gone.description("x509-CA-A"), true);
+    String replica = replicate(primary, WEST);
+    Fault down = Fault.serviceError("KMSInternalException", 500, "cannot list");
+    home.faults()
+        .failAlwaysWhen(
+            KmsOperations.LIST_ALIASES,
+            ListAliasesRequest.class,
+            r -> dead.keyArn().equals(r.keyId()) || primary.equals(r.keyId()),
+            down);
+    west.faults()
+        .failAlwaysWhen(
+            KmsOperations.LIST_ALIASES,
+            ListAliasesRequest.class,
+            r -> replica.equals(r.keyId()),
+            down);
+    bed.advance(PAST_THRESHOLD);
+
+    StaleAliasDisposer.Summary disposal = ours.dispose();
+    assertEquals(0, disposal.deleted());
+    assertEquals(2, disposal.failed());
+    OrphanKeySweeper.Summary sweep = ours.sweep();
+    assertEquals(0, sweep.orphans());
+    bed.advance(Duration.ofMinutes(1));
+    assertEquals(List.of(), scheduled());
+    assertTrue(west.alias(dead.aliasName()).isPresent());
+    assertEquals(KeyState.ENABLED, west.keyState(deadReplica));
+    assertEquals(KeyState.ENABLED, home.keyState(primary));
+  }
+
+  @Test
+  void anotherServersStaleAliasOnTheReplicaOfAKeyWeUseIsLeftAlone() {
+    ours.startReplicatingTo(WEST);
+    KeyEntry own = ours.generate("x509-CA-A");
+    String ownReplica = Replication.arnIn(own.keyArn(), WEST);
+    KeyNaming other = new KeyNaming(TestBed.TRUST_DOMAIN, "srv-z");
+    createAlias(west, other.aliasName("x509-CA-A"), ownReplica);
+    bed.advance(PAST_THRESHOLD);
+
+    StaleAliasDisposer.Summary summary = ours.dispose();
+    assertEquals(0, summary.deleted());
+    CapturedLog.Line line = ours.log.withMessage(LifecycleMessages.STALE_ALIAS_KEY_IN_USE).get(0);
+    assertEquals(WEST, line.field("region"));
+    assertEquals(ownReplica, line.field("key_arn"));
+    assertTrue(west.alias(other.aliasName("x509-CA-A")).isPresent());
   }
 
   private static boolean isCreate(KmsCall call) {

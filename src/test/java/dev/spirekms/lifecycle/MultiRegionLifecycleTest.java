@@ -208,6 +208,38 @@ class MultiRegionLifecycleTest {
   }
 
   @Test
+  void aMissingReplicaAliasWhoseKeyCannotBeDescribedIsLookedAtAgainAtTheNextRefresh() {
+    TestBed.Server server = bed.server("srv-b").startReplicatingTo(WEST);
+    KeyEntry entry = server.generate("x509-CA-A");
+    west.deleteAlias(
+        software.amazon.awssdk.services.kms.model.DeleteAliasRequest.builder()
+            .aliasName(entry.aliasName())
+            .build());
+    bed.model
+        .faults()
+        .failAlwaysWhen(
+            KmsOperations.DESCRIBE_KEY,
+            software.amazon.awssdk.services.kms.model.DescribeKeyRequest.class,
+            r -> entry.keyArn().equals(r.keyId()),
+            Fault.serviceError("KMSInternalException", 500, "cannot describe"));
+
+    bed.timeline.advance(Duration.ofHours(6).plusMinutes(1));
+    List<CapturedLog.Line> failed =
+        server.log.withMessage(LifecycleMessages.REFRESH_FAILED).stream()
+            .filter(l -> WEST.equals(l.field("region")))
+            .toList();
+    assertEquals(1, failed.size());
+    assertTrue(failed.get(0).field("reason").contains("cannot describe"));
+    assertEquals(0, server.store.replication().gaps().size());
+    assertFalse(west.alias(entry.aliasName()).isPresent());
+
+    bed.model.faults().clear();
+    bed.timeline.advance(Duration.ofHours(6).plusMinutes(1));
+    assertEquals(Replication.arnIn(entry.keyArn(), WEST), west.key(entry.aliasName()).arn());
+    server.lifecycle.close();
+  }
+
+  @Test
   void aRestartForgetsAMissingReplicaAndTheNextRefreshFindsIt() {
     bed.model
         .faults()
