@@ -51,6 +51,7 @@ public final class Doctor {
         new AliasBudgetCheck(),
         new ServerKeysCheck(),
         new OtherServersCheck(),
+        new ReplicasCheck(),
         new CleanupCheck(),
         new StatusFileCheck());
   }

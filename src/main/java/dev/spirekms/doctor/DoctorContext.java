@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.AliasListEntry;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
@@ -40,6 +41,7 @@ final class DoctorContext {
   private final AwsClients clients;
   private final LifecycleSettings settings;
   private final Clock clock;
+  private final Function<String, KmsClient> replicaKms;
   private final Map<String, KeyMetadata> described = new HashMap<>();
   private List<AliasListEntry> aliases;
   private KmsCallException aliasFailure;
@@ -70,6 +72,30 @@ final class DoctorContext {
       AwsClients clients,
       LifecycleSettings settings,
       Clock clock) {
+    this(
+        config,
+        serverId,
+        kms,
+        tagging,
+        clients,
+        settings,
+        clock,
+        region -> clients.kmsIn(region, config.replicaRegions().endpoint(region)));
+  }
+
+  /**
+   * @param replicaKms the KMS client of each replica region
+   */
+  DoctorContext(
+      PluginConfig config,
+      Optional<String> serverId,
+      KmsClient kms,
+      ResourceGroupsTaggingApiClient tagging,
+      AwsClients clients,
+      LifecycleSettings settings,
+      Clock clock,
+      Function<String, KmsClient> replicaKms) {
+    this.replicaKms = replicaKms;
     this.config = config;
     this.serverId = serverId;
     // Without a server id every alias of the trust domain is another server's: a random id
@@ -97,6 +123,11 @@ final class DoctorContext {
 
   KmsClient kms() {
     return kms;
+  }
+
+  /** The KMS client of a replica region, as the plugin makes it. */
+  KmsClient kmsIn(String region) {
+    return replicaKms.apply(region);
   }
 
   /** Whether the plugin finds its keys by their tags ({@code enable_tag_based_key_discovery}). */

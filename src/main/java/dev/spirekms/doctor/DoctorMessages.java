@@ -165,4 +165,30 @@ public final class DoctorMessages {
   public static final String STATUS_FILE_RECENT_ERROR = "%s: %s failed %s ago: %s";
   public static final String FIX_STATUS_FILE_RECENT_ERROR =
       "see the plugin's log around that time and docs/troubleshooting.md for the message";
+
+  // replicas: with replica_regions, each current key's copy and alias in each replica region
+  public static final String REPLICA_MISSING = "%s has no replica in %s (%s)";
+  public static final String FIX_REPLICA_MISSING =
+      "the replica repair makes it while the plugin runs (the status file's replica_repair task"
+          + " says why it has not yet); check kms:ReplicateKey on the key in its region, and"
+          + " kms:CreateKey in an IAM policy in %s";
+  public static final String REPLICA_ALIAS_MISSING = "%s: no alias %s in %s for its replica %s";
+  public static final String FIX_REPLICA_ALIAS_MISSING =
+      "the alias refresh finds it missing within 6 hours and the replica repair makes it; or"
+          + " create it by hand: aws kms create-alias --region %s --alias-name %s"
+          + " --target-key-id %s";
+  public static final String REPLICA_ALIAS_ELSEWHERE =
+      "%s: alias %s in %s points at %s, not at its replica %s";
+  public static final String FIX_REPLICA_ALIAS_ELSEWHERE =
+      "another server with the same server id moved it; the alias refresh leaves it alone, so a"
+          + " standby there would sign with that key: check which servers share this server id";
+  public static final String REPLICA_NOT_ENABLED = "%s: its replica %s in %s is %s";
+  public static final String FIX_REPLICA_NOT_ENABLED =
+      "enable it (aws kms enable-key --region %s --key-id %s), or cancel its deletion"
+          + " (aws kms cancel-key-deletion); a standby there cannot sign with it";
+  public static final String SINGLE_REGION_KEY =
+      "%s is a single-Region key (%s): a standby in %s does not have it";
+  public static final String FIX_SINGLE_REGION_KEY =
+      "KMS cannot replicate a single-Region key; SPIRE's next rotation of this key makes a"
+          + " multi-Region key with all its replicas";
 }

@@ -184,6 +184,19 @@ final class DoctorBed {
     return context(config, Optional.of(SERVER_ID));
   }
 
+  /** A context over the fake clients, with a fake client per replica region of the model. */
+  DoctorContext replicaContext(PluginConfig config) {
+    return new DoctorContext(
+        config,
+        Optional.of(SERVER_ID),
+        new FakeKmsClient(model),
+        null,
+        null,
+        settings(config),
+        clock,
+        region -> new FakeKmsClient(model.inRegion(region)));
+  }
+
   /** A context over the fake clients, with the tagging API the plugin uses in tag mode. */
   DoctorContext taggedContext(PluginConfig config, Optional<String> serverId) {
     return new DoctorContext(
