@@ -97,6 +97,61 @@ class DoctorTest {
   }
 
   @Test
+  void theReplicasCheckAsksEachReplicaRegionThroughItsEndpoint() {
+    var west = bed.model.inRegion("us-west-2");
+    String primary =
+        bed.model
+            .createKey(
+                software.amazon.awssdk.services.kms.model.CreateKeyRequest.builder()
+                    .keySpec(software.amazon.awssdk.services.kms.model.KeySpec.ECC_NIST_P256)
+                    .keyUsage(software.amazon.awssdk.services.kms.model.KeyUsageType.SIGN_VERIFY)
+                    .description("SPIRE_SERVER_KEY/" + DoctorBed.TD + "/x509-CA-B")
+                    .multiRegion(true)
+                    .build())
+            .keyMetadata()
+            .arn();
+    bed.model.createAlias(
+        software.amazon.awssdk.services.kms.model.CreateAliasRequest.builder()
+            .aliasName(DoctorBed.ownAlias("x509-CA-B"))
+            .targetKeyId(primary)
+            .build());
+    String replica =
+        bed.model
+            .replicateKey(
+                software.amazon.awssdk.services.kms.model.ReplicateKeyRequest.builder()
+                    .keyId(primary)
+                    .replicaRegion("us-west-2")
+                    .build())
+            .replicaKeyMetadata()
+            .arn();
+    west.createAlias(
+        software.amazon.awssdk.services.kms.model.CreateAliasRequest.builder()
+            .aliasName(DoctorBed.ownAlias("x509-CA-B"))
+            .targetKeyId(replica)
+            .build());
+    bed.model.clearCalls();
+
+    Report report =
+        examine(
+            DoctorBed.hcl(
+                endpoints()
+                    + "replica_regions = [\"us-west-2\"]\n"
+                    + "replica_endpoints = { \"us-west-2\" = \""
+                    + kms.endpoint()
+                    + "\" }\n"));
+    String text = TextRenderer.render(report);
+
+    assertTrue(
+        text.contains("OK    replicas: x509-CA-B: ready in us-west-2 (" + replica + ")"), text);
+    assertTrue(text.contains("WARN  replicas: JWT-Signer-A is a single-Region key"), text);
+    assertTrue(
+        bed.model.calls().stream()
+            .anyMatch(c -> c.region().equals("us-west-2") && c.operation().equals("DescribeKey")),
+        "DescribeKey in us-west-2");
+    assertOnlyReads();
+  }
+
+  @Test
   void aHealthyServerPassesAndNothingIsChanged() {
     Report report = examine(DoctorBed.hcl(endpoints()));
     String text = TextRenderer.render(report);
