@@ -11,102 +11,78 @@ import software.amazon.awssdk.awscore.AwsRequest;
  */
 public final class FaultRule {
   /** The {@link #remaining()} value of a rule that never runs out. */
-  public static final int UNLIMITED = -1;
+  public static final int UNLIMITED = FaultSchedule.UNLIMITED;
 
-  private final String operation;
+  private final FaultSchedule schedule;
   private final Predicate<AwsRequest> matcher;
   private final Fault fault;
-  private final boolean afterApply;
-  private int remaining;
-  private int fired;
 
   private FaultRule(Builder builder) {
-    this.operation = builder.operation;
+    this.schedule = builder.schedule.build();
     this.matcher = builder.matcher;
     this.fault = Objects.requireNonNull(builder.fault, "fault");
-    this.afterApply = builder.afterApply;
-    this.remaining = builder.times;
   }
 
   /** Starts a rule for one operation, e.g. {@code "Sign"}; see {@link KmsOperations}. */
   public static Builder on(String operation) {
-    return new Builder(KmsOperations.requireKnown(operation));
+    return new Builder(operation);
   }
 
   public String operation() {
-    return operation;
+    return schedule.operation();
   }
 
   /** Calls this rule will still fail, or {@link #UNLIMITED}. */
-  public synchronized int remaining() {
-    return remaining;
+  public int remaining() {
+    return schedule.remaining();
   }
 
   /** Calls this rule has failed so far. */
-  public synchronized int fired() {
-    return fired;
+  public int fired() {
+    return schedule.fired();
   }
 
   /** True if the rule fails calls after the model has applied them (the change sticks). */
   public boolean afterApply() {
-    return afterApply;
+    return schedule.afterApply();
   }
 
   /** Fires the rule if it matches this call and is not used up; returns the exception, or null. */
-  synchronized RuntimeException tryFire(String op, AwsRequest request, boolean applied) {
-    if (!operation.equals(op) || applied != afterApply || remaining == 0) {
+  RuntimeException tryFire(String op, AwsRequest request, boolean applied) {
+    if (!schedule.tryFire(op, applied, () -> matcher.test(request))) {
       return null;
     }
-    if (!matcher.test(request)) {
-      return null;
-    }
-    if (remaining > 0) {
-      remaining--;
-    }
-    fired++;
     return Objects.requireNonNull(fault.exception(op), "fault returned no exception");
   }
 
-  synchronized boolean usedUp() {
-    return remaining == 0;
+  boolean usedUp() {
+    return schedule.usedUp();
   }
 
   @Override
-  public synchronized String toString() {
-    return "FaultRule{"
-        + operation
-        + (afterApply ? ", after apply" : "")
-        + ", remaining="
-        + (remaining == UNLIMITED ? "unlimited" : remaining)
-        + ", fired="
-        + fired
-        + "}";
+  public String toString() {
+    return schedule.describe("FaultRule", null);
   }
 
   /** Builds a {@link FaultRule}. Defaults: matches every request, fails once, before applying. */
   public static final class Builder {
-    private final String operation;
+    private final FaultSchedule.Builder schedule;
     private Predicate<AwsRequest> matcher = request -> true;
     private Fault fault;
-    private boolean afterApply;
-    private int times = 1;
 
     private Builder(String operation) {
-      this.operation = operation;
+      this.schedule = new FaultSchedule.Builder(operation);
     }
 
     /** Fails the next {@code n} matching calls (n ≥ 1). */
     public Builder times(int n) {
-      if (n < 1) {
-        throw new IllegalArgumentException("times must be at least 1, got " + n);
-      }
-      this.times = n;
+      schedule.times(n);
       return this;
     }
 
     /** Fails every matching call until the rule is cleared. */
     public Builder always() {
-      this.times = UNLIMITED;
+      schedule.always();
       return this;
     }
 
@@ -123,7 +99,7 @@ public final class FaultRule {
      * failure, as when a response is lost on the way back.
      */
     public Builder afterApply() {
-      this.afterApply = true;
+      schedule.afterApply();
       return this;
     }
 

@@ -9,30 +9,23 @@ import java.util.Objects;
  */
 public final class WireFaultRule {
   /** The {@link #remaining()} value of a rule that never runs out. */
-  public static final int UNLIMITED = -1;
+  public static final int UNLIMITED = FaultSchedule.UNLIMITED;
 
-  private final String operation;
+  private final FaultSchedule schedule;
   private final WireFault fault;
-  private final boolean afterApply;
-  private int skip;
-  private int remaining;
-  private int fired;
 
   private WireFaultRule(Builder builder, WireFault fault) {
-    this.operation = builder.operation;
+    this.schedule = builder.schedule.build();
     this.fault = fault;
-    this.afterApply = builder.afterApply;
-    this.skip = builder.skip;
-    this.remaining = builder.times;
   }
 
   /** Starts a rule for one operation, e.g. {@code "Sign"}; see {@link KmsOperations}. */
   public static Builder on(String operation) {
-    return new Builder(KmsOperations.requireKnown(operation));
+    return new Builder(operation);
   }
 
   public String operation() {
-    return operation;
+    return schedule.operation();
   }
 
   public WireFault fault() {
@@ -41,85 +34,56 @@ public final class WireFaultRule {
 
   /** True if the fault comes after the model has applied the call (the change sticks). */
   public boolean afterApply() {
-    return afterApply;
+    return schedule.afterApply();
   }
 
   /** Calls this rule will still fault, or {@link #UNLIMITED}. */
-  public synchronized int remaining() {
-    return remaining;
+  public int remaining() {
+    return schedule.remaining();
   }
 
   /** Calls this rule has faulted so far: with a fault on every attempt, the attempts made. */
-  public synchronized int fired() {
-    return fired;
+  public int fired() {
+    return schedule.fired();
   }
 
   /** Fires the rule if it applies to this call; true if it did. */
-  synchronized boolean tryFire(String op, boolean applied) {
-    if (!operation.equals(op) || applied != afterApply || remaining == 0) {
-      return false;
-    }
-    if (skip > 0) {
-      skip--;
-      return false;
-    }
-    if (remaining > 0) {
-      remaining--;
-    }
-    fired++;
-    return true;
+  boolean tryFire(String op, boolean applied) {
+    return schedule.tryFire(op, applied, () -> true);
   }
 
-  synchronized boolean usedUp() {
-    return remaining == 0;
+  boolean usedUp() {
+    return schedule.usedUp();
   }
 
   @Override
-  public synchronized String toString() {
-    return "WireFaultRule{"
-        + operation
-        + ", "
-        + fault
-        + (afterApply ? ", after apply" : "")
-        + ", remaining="
-        + (remaining == UNLIMITED ? "unlimited" : remaining)
-        + ", fired="
-        + fired
-        + "}";
+  public String toString() {
+    return schedule.describe("WireFaultRule", String.valueOf(fault));
   }
 
   /** Builds a {@link WireFaultRule}. Defaults: the next call, before the model sees it. */
   public static final class Builder {
-    private final String operation;
-    private boolean afterApply;
-    private int skip;
-    private int times = 1;
+    private final FaultSchedule.Builder schedule;
 
     private Builder(String operation) {
-      this.operation = operation;
+      this.schedule = new FaultSchedule.Builder(operation);
     }
 
     /** Lets the next {@code n} calls through before the rule applies (n ≥ 0). */
     public Builder after(int n) {
-      if (n < 0) {
-        throw new IllegalArgumentException("after must not be negative, got " + n);
-      }
-      this.skip = n;
+      schedule.after(n);
       return this;
     }
 
     /** Faults {@code n} calls (n ≥ 1). */
     public Builder times(int n) {
-      if (n < 1) {
-        throw new IllegalArgumentException("times must be at least 1, got " + n);
-      }
-      this.times = n;
+      schedule.times(n);
       return this;
     }
 
     /** Faults every call until the rule is cleared. */
     public Builder always() {
-      this.times = UNLIMITED;
+      schedule.always();
       return this;
     }
 
@@ -128,7 +92,7 @@ public final class WireFaultRule {
      * never gets a good answer, as when the connection breaks on the way back.
      */
     public Builder afterApply() {
-      this.afterApply = true;
+      schedule.afterApply();
       return this;
     }
 
