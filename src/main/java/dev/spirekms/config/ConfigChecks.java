@@ -8,22 +8,22 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The checks of {@link PluginConfig.Builder#validate()}: each setting's rules and the rules between
+ * The checks of {@link PluginConfigBuilder#validate()}: each setting's rules and the rules between
  * settings, run once over the builder's values.
  */
 final class ConfigChecks {
 
-  private final PluginConfig.Builder b;
+  private final PluginConfigBuilder b;
   private final List<String> core = new ArrayList<>();
   private final List<String> errors = new ArrayList<>();
   private final List<String> warnings = new ArrayList<>();
 
-  ConfigChecks(PluginConfig.Builder builder) {
+  ConfigChecks(PluginConfigBuilder builder) {
     this.b = builder;
   }
 
   /** Every problem, core-configuration errors apart, and the configuration when there is none. */
-  PluginConfig.Checked run() {
+  PluginConfigBuilder.Checked run() {
     boolean trustDomainValid = checkTrustDomain();
     if (b.region == null && !b.rejectedKeys.contains("region")) {
       errors.add(ConfigMessages.MISSING_REGION);
@@ -109,7 +109,7 @@ final class ConfigChecks {
         warnings.add(ConfigMessages.NO_DELETION_JOURNAL);
       }
     }
-    return new PluginConfig.Checked(core, errors, warnings, config);
+    return new PluginConfigBuilder.Checked(core, errors, warnings, config);
   }
 
   private URI endpoint(String key, String service, String value) {

@@ -86,7 +86,7 @@ public final class ConfigLoader {
   // Shorter values are not searched for in messages: they would blot out ordinary words.
   private static final int MIN_REDACTED_LENGTH = 4;
 
-  private final PluginConfig.Builder builder = PluginConfig.builder();
+  private final PluginConfigBuilder builder = PluginConfig.builder();
   private final List<String> errors = new ArrayList<>();
   private final List<String> warnings = new ArrayList<>();
 
@@ -109,7 +109,7 @@ public final class ConfigLoader {
     try {
       values = ConfigText.decode(text);
     } catch (ConfigSyntaxException e) {
-      PluginConfig.Checked core = builder.check();
+      PluginConfigBuilder.Checked core = builder.check();
       List<String> all = new ArrayList<>(core.coreErrors());
       all.add(String.format(ConfigMessages.UNABLE_TO_DECODE, e.getMessage()));
       return new ConfigResult(all, List.of(), null);
@@ -136,7 +136,7 @@ public final class ConfigLoader {
           }
           read(canonical, value);
         });
-    PluginConfig.Checked checked = builder.check();
+    PluginConfigBuilder.Checked checked = builder.check();
     List<String> allErrors = new ArrayList<>(checked.coreErrors());
     allErrors.addAll(errors);
     allErrors.addAll(checked.errors());

@@ -3,20 +3,18 @@ package dev.spirekms.config;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * The plugin's validated, immutable configuration. Made by {@link ConfigLoader} from the text SPIRE
- * sends, or directly with {@link #builder()}; every rule is checked in {@link Builder#validate()}.
+ * sends, or directly with {@link #builder()}; every rule is checked in {@link
+ * PluginConfigBuilder#validate()}.
  */
 public final class PluginConfig {
 
@@ -102,51 +100,13 @@ public final class PluginConfig {
     this.kmsControlPlaneRps = kmsControlPlaneRps;
   }
 
-  public static Builder builder() {
-    return new Builder();
+  public static PluginConfigBuilder builder() {
+    return new PluginConfigBuilder();
   }
 
   /** A builder holding this configuration's values, to derive a changed copy. */
-  public Builder toBuilder() {
-    Builder b =
-        new Builder()
-            .trustDomain(trustDomain)
-            .region(region)
-            .keyPolicyFile(keyPolicyFile == null ? null : keyPolicyFile.toString())
-            .deletionJournalFile(
-                deletionJournalFile == null ? null : deletionJournalFile.toString())
-            .keyTags(keyTags)
-            .endpoint(endpoint == null ? null : endpoint.toString())
-            .startupConcurrency(startupConcurrency)
-            .keyDeletionPendingWindowDays(keyDeletionPendingWindowDays)
-            .staleAliasThreshold(staleAliasThreshold)
-            .disposalMode(disposalMode)
-            .stsEndpoint(stsEndpoint == null ? null : stsEndpoint.toString())
-            .useFipsEndpoint(useFipsEndpoint)
-            .statusFile(statusFile == null ? null : statusFile.toString())
-            .tagBasedKeyDiscovery(tagBasedKeyDiscovery)
-            .taggingEndpoint(taggingEndpoint == null ? null : taggingEndpoint.toString())
-            .replicaRegions(replicaRegions.regions())
-            .replicaEndpoints(
-                replicaRegions.endpoints().entrySet().stream()
-                    .collect(
-                        Collectors.toMap(
-                            Map.Entry::getKey,
-                            e -> e.getValue().toString(),
-                            (a, c) -> a,
-                            LinkedHashMap::new)))
-            .kmsControlPlaneRps(kmsControlPlaneRps);
-    RoleChainRules.copyTo(roleChain, b);
-    if (staticCredentials != null) {
-      b.accessKeyId(staticCredentials.accessKeyId());
-      b.secretAccessKey(staticCredentials.secretAccessKey());
-    }
-    if (serverIdSource instanceof ServerIdSource.FromFile file) {
-      b.keyIdentifierFile(file.path().toString());
-    } else if (serverIdSource instanceof ServerIdSource.FromValue value) {
-      b.keyIdentifierValue(value.value());
-    }
-    return b;
+  public PluginConfigBuilder toBuilder() {
+    return PluginConfigBuilder.from(this);
   }
 
   /** The trust domain name from SPIRE's core configuration, e.g. {@code example.org}. */
@@ -364,247 +324,4 @@ public final class PluginConfig {
         replicaRegions,
         kmsControlPlaneRps);
   }
-
-  /**
-   * Collects settings and checks them all together. An empty string counts as not set, as it does
-   * upstream. {@link #validate()} reports every problem; {@link #build()} throws on the first.
-   */
-  public static final class Builder {
-
-    // Package-private: ConfigChecks reads them.
-    String trustDomain = "";
-    String region;
-    String accessKeyId;
-    String secretAccessKey;
-    String keyIdentifierFile;
-    String keyIdentifierValue;
-    String keyPolicyFile;
-    String deletionJournalFile;
-    Map<String, String> keyTags = Map.of();
-    String endpoint;
-    int startupConcurrency = DEFAULT_STARTUP_CONCURRENCY;
-    int kmsControlPlaneRps;
-    int keyDeletionPendingWindowDays = DEFAULT_KEY_DELETION_PENDING_WINDOW_DAYS;
-    Duration staleAliasThreshold = DEFAULT_STALE_ALIAS_THRESHOLD;
-    DisposalMode disposalMode = DEFAULT_DISPOSAL_MODE;
-    boolean tagBasedKeyDiscovery;
-    String taggingEndpoint;
-    StringOrList assumeRoleArns = StringOrList.NONE;
-    StringOrList assumeRoleExternalIds = StringOrList.NONE;
-    String assumeRoleSessionName;
-    Duration assumeRoleDuration;
-    String stsEndpoint;
-    boolean useFipsEndpoint;
-    String statusFile;
-    StringOrList replicaRegions = StringOrList.NONE;
-    Map<String, String> replicaEndpoints = Map.of();
-    // Keys whose text had the wrong type: already reported, so not reported again as missing.
-    final Set<String> rejectedKeys = new HashSet<>();
-
-    private Builder() {}
-
-    /** The trust domain name from SPIRE's core configuration ({@code null} counts as missing). */
-    public Builder trustDomain(String trustDomain) {
-      this.trustDomain = trustDomain == null ? "" : trustDomain;
-      return this;
-    }
-
-    public Builder region(String region) {
-      this.region = emptyToNull(region);
-      return this;
-    }
-
-    public Builder accessKeyId(String accessKeyId) {
-      this.accessKeyId = emptyToNull(accessKeyId);
-      return this;
-    }
-
-    public Builder secretAccessKey(String secretAccessKey) {
-      this.secretAccessKey = emptyToNull(secretAccessKey);
-      return this;
-    }
-
-    public Builder keyIdentifierFile(String path) {
-      this.keyIdentifierFile = emptyToNull(path);
-      return this;
-    }
-
-    public Builder keyIdentifierValue(String value) {
-      this.keyIdentifierValue = emptyToNull(value);
-      return this;
-    }
-
-    public Builder keyPolicyFile(String path) {
-      this.keyPolicyFile = emptyToNull(path);
-      return this;
-    }
-
-    /**
-     * {@code deletion_journal_file}; unset means beside {@code key_identifier_file}, or no journal
-     * with {@code key_identifier_value}.
-     */
-    public Builder deletionJournalFile(String path) {
-      this.deletionJournalFile = emptyToNull(path);
-      return this;
-    }
-
-    /** Tags for new keys; iteration order is kept. */
-    public Builder keyTags(Map<String, String> keyTags) {
-      this.keyTags = Collections.unmodifiableMap(new LinkedHashMap<>(keyTags));
-      return this;
-    }
-
-    public Builder endpoint(String endpoint) {
-      this.endpoint = emptyToNull(endpoint);
-      return this;
-    }
-
-    public Builder startupConcurrency(int startupConcurrency) {
-      this.startupConcurrency = startupConcurrency;
-      return this;
-    }
-
-    /** 0 for no limit. */
-    public Builder kmsControlPlaneRps(int callsPerSecond) {
-      this.kmsControlPlaneRps = callsPerSecond;
-      return this;
-    }
-
-    public Builder keyDeletionPendingWindowDays(int days) {
-      this.keyDeletionPendingWindowDays = days;
-      return this;
-    }
-
-    public Builder staleAliasThreshold(Duration threshold) {
-      this.staleAliasThreshold = Objects.requireNonNull(threshold);
-      return this;
-    }
-
-    public Builder disposalMode(DisposalMode disposalMode) {
-      this.disposalMode = Objects.requireNonNull(disposalMode);
-      return this;
-    }
-
-    /** Upstream's {@code enable_tag_based_key_discovery}. */
-    public Builder tagBasedKeyDiscovery(boolean enabled) {
-      this.tagBasedKeyDiscovery = enabled;
-      return this;
-    }
-
-    /**
-     * {@code tagging_endpoint}: the Resource Groups Tagging API endpoint; empty for the default.
-     */
-    public Builder taggingEndpoint(String endpoint) {
-      this.taggingEndpoint = emptyToNull(endpoint);
-      return this;
-    }
-
-    /** {@code assume_role_arn}: the roles to assume, in order; empty or {@code null} for none. */
-    public Builder assumeRoleArns(List<String> roleArns) {
-      this.assumeRoleArns = StringOrList.of(roleArns);
-      return this;
-    }
-
-    /** {@code assume_role_arn} in the form it was written: for messages naming list positions. */
-    Builder roleArns(StringOrList roleArns) {
-      this.assumeRoleArns = Objects.requireNonNull(roleArns);
-      return this;
-    }
-
-    /**
-     * {@code assume_role_external_id} as a list: one entry per role, {@code ""} for a role without
-     * an external id.
-     */
-    public Builder assumeRoleExternalIds(List<String> externalIds) {
-      this.assumeRoleExternalIds = StringOrList.of(externalIds);
-      return this;
-    }
-
-    /** {@code assume_role_external_id} as a string: the same external id for every role. */
-    public Builder assumeRoleExternalId(String externalId) {
-      this.assumeRoleExternalIds = StringOrList.one(externalId);
-      return this;
-    }
-
-    Builder externalIds(StringOrList externalIds) {
-      this.assumeRoleExternalIds = Objects.requireNonNull(externalIds);
-      return this;
-    }
-
-    /** {@code assume_role_session_name}; unset means derived from the server id. */
-    public Builder assumeRoleSessionName(String sessionName) {
-      this.assumeRoleSessionName = emptyToNull(sessionName);
-      return this;
-    }
-
-    /** {@code assume_role_duration}; {@code null} means the default, one hour. */
-    public Builder assumeRoleDuration(Duration duration) {
-      this.assumeRoleDuration = duration;
-      return this;
-    }
-
-    public Builder stsEndpoint(String stsEndpoint) {
-      this.stsEndpoint = emptyToNull(stsEndpoint);
-      return this;
-    }
-
-    public Builder useFipsEndpoint(boolean useFipsEndpoint) {
-      this.useFipsEndpoint = useFipsEndpoint;
-      return this;
-    }
-
-    /** {@code status_file}; {@code null} or empty for no status report. */
-    public Builder statusFile(String path) {
-      this.statusFile = emptyToNull(path);
-      return this;
-    }
-
-    /** {@code replica_regions}: the regions to replicate new keys into; empty for none. */
-    public Builder replicaRegions(List<String> regions) {
-      this.replicaRegions = StringOrList.of(regions);
-      return this;
-    }
-
-    Builder replicaRegions(StringOrList regions) {
-      this.replicaRegions = Objects.requireNonNull(regions);
-      return this;
-    }
-
-    /** {@code replica_endpoints}: replica region to KMS endpoint URL; iteration order is kept. */
-    public Builder replicaEndpoints(Map<String, String> endpoints) {
-      this.replicaEndpoints = Collections.unmodifiableMap(new LinkedHashMap<>(endpoints));
-      return this;
-    }
-
-    Builder rejected(String key) {
-      rejectedKeys.add(key);
-      return this;
-    }
-
-    /** The configuration, or {@link InvalidConfigException} carrying every error. */
-    public PluginConfig build() {
-      return validate().configOrThrow();
-    }
-
-    /** Every error and warning, and the configuration when there is no error. */
-    public ConfigResult validate() {
-      Checked checked = check();
-      List<String> errors = new ArrayList<>(checked.coreErrors());
-      errors.addAll(checked.errors());
-      return new ConfigResult(errors, checked.warnings(), checked.config());
-    }
-
-    /** The checks, with core-configuration errors kept apart so they can be listed first. */
-    Checked check() {
-      return new ConfigChecks(this).run();
-    }
-
-    private static String emptyToNull(String s) {
-      return s == null || s.isEmpty() ? null : s;
-    }
-  }
-
-  /** The outcome of {@link Builder#check()}. */
-  record Checked(
-      List<String> coreErrors, List<String> errors, List<String> warnings, PluginConfig config) {}
 }

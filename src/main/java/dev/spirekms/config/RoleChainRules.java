@@ -128,7 +128,7 @@ final class RoleChainRules {
   }
 
   /** Sets in {@code b} the settings that give {@code chain}. */
-  static void copyTo(RoleChain chain, PluginConfig.Builder b) {
+  static void copyTo(RoleChain chain, PluginConfigBuilder b) {
     if (chain.isEmpty()) {
       return;
     }

@@ -63,7 +63,7 @@ class AssumeRoleConfigTest {
     return new RoleHop(arn, Optional.ofNullable(externalId), duration);
   }
 
-  private static PluginConfig.Builder minimal() {
+  private static PluginConfigBuilder minimal() {
     return PluginConfig.builder()
         .trustDomain(TD)
         .region("us-east-2")

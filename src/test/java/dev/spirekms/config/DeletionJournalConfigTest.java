@@ -25,14 +25,14 @@ class DeletionJournalConfigTest {
   private static final String SAME_AS_ID =
       "deletion_journal_file must not be the key_identifier_file";
 
-  private static PluginConfig.Builder fileBased(String identifierFile) {
+  private static PluginConfigBuilder fileBased(String identifierFile) {
     return PluginConfig.builder()
         .trustDomain(TD)
         .region("us-east-2")
         .keyIdentifierFile(identifierFile);
   }
 
-  private static PluginConfig.Builder valueBased() {
+  private static PluginConfigBuilder valueBased() {
     return PluginConfig.builder()
         .trustDomain(TD)
         .region("us-east-2")

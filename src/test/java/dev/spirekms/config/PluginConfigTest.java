@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 class PluginConfigTest {
 
-  private static PluginConfig.Builder minimal() {
+  private static PluginConfigBuilder minimal() {
     return PluginConfig.builder()
         .trustDomain("example.org")
         .region("us-east-2")
@@ -88,7 +88,7 @@ class PluginConfigTest {
     Map<String, String> tags = new LinkedHashMap<>();
     tags.put("z", "1");
     tags.put("a", "2");
-    PluginConfig.Builder b = minimal().keyTags(tags);
+    PluginConfigBuilder b = minimal().keyTags(tags);
     tags.put("later", "3");
     PluginConfig c = b.build();
     assertEquals(List.of("z", "a"), List.copyOf(c.keyTags().keySet()));
