@@ -28,8 +28,10 @@ import software.amazon.awssdk.services.kms.model.UpdateAliasResponse;
 /**
  * The fake KMS client with whole ListAliases and ListKeys pages rewritten on the way out (entries
  * added, dropped or changed: names KMS would refuse, missing fields, huge pages), for the key store
- * and the lifecycle alike. Every other call goes to the fake unchanged, so what is deleted is
- * recorded in the model's call log.
+ * and the lifecycle alike; or, through {@link #eachAlias}, every ListAliases entry rewritten alone
+ * (alias entries KMS can send but the model never makes, such as a SPIRE alias without a target or
+ * without a date). Every other call goes to the fake unchanged, so what is deleted is recorded in
+ * the model's call log.
  */
 final class EditedListings implements KmsClient {
   private final FakeKmsClient fake;
@@ -43,6 +45,12 @@ final class EditedListings implements KmsClient {
     this.fake = fake;
     this.aliases = aliases;
     this.keys = keys;
+  }
+
+  /** Every ListAliases entry through {@code edit}, one by one; ListKeys pages unchanged. */
+  static EditedListings eachAlias(FakeKmsClient fake, UnaryOperator<AliasListEntry> edit) {
+    return new EditedListings(
+        fake, page -> page.stream().map(edit).toList(), UnaryOperator.identity());
   }
 
   @Override

@@ -213,7 +213,7 @@ class StaleAliasDisposerTest {
     String key1 = bed.otherServersKey("srv-b", "x509-CA-A");
     String key2 = bed.otherServersKey("srv-c", "x509-CA-A");
     KmsClient kms =
-        new ListingEditor(
+        EditedListings.eachAlias(
             bed.kms,
             e ->
                 e.aliasName().equals(noTarget)
