@@ -221,23 +221,12 @@ final class OrphanKeySweeper {
     if (scope.inUse().test(keyArn)) {
       return Result.NOT_ORPHAN;
     }
-    List<AliasListEntry> aliases;
-    try {
-      aliases = here.aliasesOf(keyArn, 1);
-    } catch (KmsCallException e) {
-      scope
-          .log()
-          .atWarn()
-          .addKeyValue("key_arn", keyArn)
-          .addKeyValue("reason", e.getMessage())
-          .log(LifecycleMessages.KEY_ALIASES_NOT_LISTED);
-      return Result.FAILED;
-    }
-    if (!aliases.isEmpty()) {
-      return Result.NOT_ORPHAN;
-    }
     Optional<String> kept;
     try {
+      List<AliasListEntry> aliases = here.aliasesOf(keyArn, 1);
+      if (!aliases.isEmpty()) {
+        return Result.NOT_ORPHAN;
+      }
       kept = keptByItsCopies(here, key);
     } catch (KmsCallException e) {
       scope

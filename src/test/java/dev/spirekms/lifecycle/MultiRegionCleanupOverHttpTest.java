@@ -10,14 +10,12 @@ import dev.spirekms.keys.KmsKeyStore;
 import dev.spirekms.keys.Replication;
 import dev.spirekms.keys.SpireKeyType;
 import dev.spirekms.localkms.KmsModel;
+import dev.spirekms.localkms.LocalKmsClients;
 import dev.spirekms.localkms.LocalKmsServer;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.KeyState;
@@ -45,13 +43,7 @@ class MultiRegionCleanupOverHttpTest {
   }
 
   private KmsClient client(Region region) {
-    return KmsClient.builder()
-        .endpointOverride(server.endpoint())
-        .region(region)
-        .credentialsProvider(
-            StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-        .httpClient(UrlConnectionHttpClient.create())
-        .build();
+    return LocalKmsClients.kms(server, region);
   }
 
   @AfterEach

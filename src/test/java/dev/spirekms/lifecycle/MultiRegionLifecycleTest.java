@@ -186,14 +186,21 @@ class MultiRegionLifecycleTest {
     assertEquals(other, west.key(b.aliasName()).arn());
   }
 
-  @Test
-  void aReplicaAliasDeletedByHandIsFoundAtTheNextRefreshAndMadeAgain() {
+  /** A server with one key whose alias in us-west-2 was deleted by hand. */
+  private TestBed.Server serverWithoutItsReplicaAlias() {
     TestBed.Server server = bed.server("srv-b").startReplicatingTo(WEST);
     KeyEntry entry = server.generate("x509-CA-A");
     west.deleteAlias(
         software.amazon.awssdk.services.kms.model.DeleteAliasRequest.builder()
             .aliasName(entry.aliasName())
             .build());
+    return server;
+  }
+
+  @Test
+  void aReplicaAliasDeletedByHandIsFoundAtTheNextRefreshAndMadeAgain() {
+    TestBed.Server server = serverWithoutItsReplicaAlias();
+    KeyEntry entry = server.store.get("x509-CA-A").orElseThrow();
 
     bed.timeline.advance(Duration.ofHours(6).plusMinutes(1));
     List<CapturedLog.Line> found = server.log.withMessage(LifecycleMessages.REPLICA_FOUND_MISSING);
@@ -209,12 +216,8 @@ class MultiRegionLifecycleTest {
 
   @Test
   void aMissingReplicaAliasWhoseKeyCannotBeDescribedIsLookedAtAgainAtTheNextRefresh() {
-    TestBed.Server server = bed.server("srv-b").startReplicatingTo(WEST);
-    KeyEntry entry = server.generate("x509-CA-A");
-    west.deleteAlias(
-        software.amazon.awssdk.services.kms.model.DeleteAliasRequest.builder()
-            .aliasName(entry.aliasName())
-            .build());
+    TestBed.Server server = serverWithoutItsReplicaAlias();
+    KeyEntry entry = server.store.get("x509-CA-A").orElseThrow();
     bed.model
         .faults()
         .failAlwaysWhen(

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import dev.spirekms.localkms.KmsModel;
+import dev.spirekms.localkms.LocalKmsClients;
 import dev.spirekms.localkms.LocalKmsServer;
 import dev.spirekms.proto.keymanager.v1.GenerateKeyRequest;
 import dev.spirekms.proto.keymanager.v1.GetPublicKeyRequest;
@@ -43,9 +44,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kms.KmsClient;
 
@@ -109,14 +107,7 @@ class ConcurrentCallersTest {
   void sixteenCallersOverTheLocalKmsWithTheSdkClient() throws Exception {
     KmsModel model = KmsModel.builder().withRsaKeysAhead().build();
     try (LocalKmsServer server = LocalKmsServer.start(model, 0);
-        KmsClient client =
-            KmsClient.builder()
-                .endpointOverride(server.endpoint())
-                .region(Region.US_EAST_1)
-                .credentialsProvider(
-                    StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .httpClient(UrlConnectionHttpClient.create())
-                .build();
+        KmsClient client = LocalKmsClients.kms(server, Region.US_EAST_1);
         PluginHarness harness = new PluginHarness(model, client).configured()) {
       Observed seen = run(harness, 6, 12);
       check(seen, harness);
