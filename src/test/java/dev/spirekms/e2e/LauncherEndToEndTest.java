@@ -225,7 +225,8 @@ class LauncherEndToEndTest {
   @Test
   void trainsAClassDataArchiveInTheBackgroundAndUsesItLater() throws Exception {
     Path dist = copyOfDist();
-    Path cache = temp.resolve("cache");
+    // a cache directory whose path has spaces, as under some users' home directories
+    Path cache = temp.resolve("class data cache");
     try (GoPluginHost first = withCache(plugin(dist), cache).start()) {
       assertEquals(0, first.shutdown().exitCode());
     }
