@@ -98,23 +98,16 @@ final class AliasDiscovery {
     } catch (KmsCallException e) {
       return unusable(alias, spireKeyId, e);
     }
-    SpireKeyType type =
-        SpireKeyType.fromKeySpec(response.keySpec())
-            .orElseThrow(
-                () ->
-                    new KeyStoreException(
-                        Kind.INTERNAL,
-                        String.format(
-                            KeyMessages.UNSUPPORTED_KEY_SPEC,
-                            response.keySpecAsString(),
-                            aliasName)));
-    if (response.publicKey() == null || response.publicKey().asByteArrayUnsafe().length == 0) {
-      throw new KeyStoreException(Kind.INTERNAL, KeyMessages.LOAD_MALFORMED_PUBLIC_KEY);
-    }
-    byte[] pkix = response.publicKey().asByteArray();
     String keyArn = response.keyId() != null ? response.keyId() : alias.targetKeyId();
     return Optional.of(
-        new KeyEntry(spireKeyId, type, keyArn, aliasName, pkix, Fingerprints.of(pkix)));
+        PublicKeyAnswers.toEntry(
+            response,
+            spireKeyId,
+            keyArn,
+            aliasName,
+            KeyMessages.UNSUPPORTED_KEY_SPEC,
+            aliasName,
+            KeyMessages.LOAD_MALFORMED_PUBLIC_KEY));
   }
 
   private Optional<KeyEntry> unusable(AliasListEntry alias, String spireKeyId, KmsCallException e) {

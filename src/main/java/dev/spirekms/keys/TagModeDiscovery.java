@@ -115,28 +115,15 @@ final class TagModeDiscovery {
         default -> throw KeyStoreException.fromCall(KeyMessages.FETCH_ENTRIES_GET_PUBLIC_KEY, e);
       }
     }
-    SpireKeyType type =
-        SpireKeyType.fromKeySpec(response.keySpec())
-            .orElseThrow(
-                () ->
-                    new KeyStoreException(
-                        Kind.INTERNAL,
-                        String.format(
-                            KeyMessages.FETCH_ENTRIES_UNSUPPORTED_KEY_SPEC,
-                            response.keySpecAsString(),
-                            keyArn)));
-    if (response.publicKey() == null || response.publicKey().asByteArrayUnsafe().length == 0) {
-      throw new KeyStoreException(Kind.INTERNAL, KeyMessages.FETCH_ENTRIES_MALFORMED_PUBLIC_KEY);
-    }
-    byte[] pkix = response.publicKey().asByteArray();
     return Optional.of(
-        new KeyEntry(
+        PublicKeyAnswers.toEntry(
+            response,
             spireKeyId,
-            type,
             keyArn,
             settings.naming().aliasName(spireKeyId),
-            pkix,
-            Fingerprints.of(pkix)));
+            KeyMessages.FETCH_ENTRIES_UNSUPPORTED_KEY_SPEC,
+            keyArn,
+            KeyMessages.FETCH_ENTRIES_MALFORMED_PUBLIC_KEY));
   }
 
   private List<KeyEntry> merge(List<KeyEntry> tagged, List<KeyEntry> aliased) {
