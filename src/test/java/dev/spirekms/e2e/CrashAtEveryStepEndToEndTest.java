@@ -7,12 +7,6 @@ import dev.spirekms.localkms.KmsModel;
 import dev.spirekms.localkms.KmsOperations;
 import dev.spirekms.localkms.WireFault;
 import dev.spirekms.localkms.WireFaultRule;
-import dev.spirekms.proto.config.v1.ConfigGrpc;
-import dev.spirekms.proto.config.v1.ConfigureRequest;
-import dev.spirekms.proto.config.v1.CoreConfiguration;
-import dev.spirekms.proto.init.v1.InitGrpc;
-import dev.spirekms.proto.init.v1.InitRequest;
-import dev.spirekms.proto.keymanager.v1.GenerateKeyRequest;
 import dev.spirekms.proto.keymanager.v1.GetPublicKeyRequest;
 import dev.spirekms.proto.keymanager.v1.KeyManagerGrpc;
 import dev.spirekms.proto.keymanager.v1.KeyType;
@@ -109,15 +103,17 @@ class CrashAtEveryStepEndToEndTest {
       Path serverId = temp.resolve("server_id");
       String data = local.pluginData(serverId);
       String oldArn = null;
-      try (GoPluginHost host = configured(local, data)) {
+      try (GoPluginHost host = local.configured(data)) {
         if (rotation) {
-          generate(host, CA);
+          KeyManagerEndToEndTest.generate(host, CA, KeyType.EC_P256);
           oldArn = model.key(aliasOf(serverId, CA)).arn();
         }
         WireFault hold = WireFault.hold();
         WireFaultRule.Builder rule = WireFaultRule.on(operation).always();
         local.kms.wireFaults().add((afterApply ? rule.afterApply() : rule).with(hold));
-        CompletableFuture<Void> call = CompletableFuture.runAsync(() -> generate(host, CA));
+        CompletableFuture<Void> call =
+            CompletableFuture.runAsync(
+                () -> KeyManagerEndToEndTest.generate(host, CA, KeyType.EC_P256));
         assertTrue(hold.awaitHeld(1, HELD_WITHIN), step + ": the call was never made");
         host.process().destroyForcibly(); // SIGKILL
         host.process().waitFor(10, TimeUnit.SECONDS);
@@ -125,7 +121,7 @@ class CrashAtEveryStepEndToEndTest {
       }
       local.kms.wireFaults().clear();
 
-      try (GoPluginHost host = configured(local, data)) {
+      try (GoPluginHost host = local.configured(data)) {
         KeyManagerGrpc.KeyManagerBlockingStub keys = KeyManagerGrpc.newBlockingStub(host.channel());
         String aliased = model.alias(aliasOf(serverId, CA)).map(a -> a.targetKeyId()).orElse(null);
         if (expect == Expect.NOT_FOUND) {
@@ -150,7 +146,7 @@ class CrashAtEveryStepEndToEndTest {
         }
         assertEveryOtherKeyIsAccountedFor(step, model, serverId);
         // the key id still works for the next rotation
-        generate(host, CA);
+        KeyManagerEndToEndTest.generate(host, CA, KeyType.EC_P256);
       }
     }
   }
@@ -193,25 +189,6 @@ class CrashAtEveryStepEndToEndTest {
     return !aliased
         && key.description() != null
         && key.description().startsWith("SPIRE_SERVER_KEY/example_org/");
-  }
-
-  private static GoPluginHost configured(LocalKmsPlugin local, String pluginData) throws Exception {
-    GoPluginHost host = local.launch().start();
-    InitGrpc.newBlockingStub(host.channel()).init(InitRequest.getDefaultInstance());
-    ConfigGrpc.newBlockingStub(host.channel())
-        .configure(
-            ConfigureRequest.newBuilder()
-                .setCoreConfiguration(CoreConfiguration.newBuilder().setTrustDomain("example.org"))
-                .setHclConfiguration(pluginData)
-                .build());
-    return host;
-  }
-
-  private static void generate(GoPluginHost host, String keyId) {
-    KeyManagerGrpc.newBlockingStub(host.channel())
-        .withDeadlineAfter(30, TimeUnit.SECONDS)
-        .generateKey(
-            GenerateKeyRequest.newBuilder().setKeyId(keyId).setKeyType(KeyType.EC_P256).build());
   }
 
   private static String aliasOf(Path serverIdFile, String keyId) throws Exception {

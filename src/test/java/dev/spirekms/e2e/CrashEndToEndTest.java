@@ -7,13 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.spirekms.localkms.Fault;
 import dev.spirekms.localkms.KmsModel;
 import dev.spirekms.localkms.KmsOperations;
-import dev.spirekms.proto.config.v1.ConfigGrpc;
-import dev.spirekms.proto.config.v1.ConfigureRequest;
-import dev.spirekms.proto.config.v1.CoreConfiguration;
-import dev.spirekms.proto.init.v1.InitGrpc;
-import dev.spirekms.proto.init.v1.InitRequest;
-import dev.spirekms.proto.keymanager.v1.GenerateKeyRequest;
-import dev.spirekms.proto.keymanager.v1.KeyManagerGrpc;
 import dev.spirekms.proto.keymanager.v1.KeyType;
 import dev.spirekms.testing.GoPluginHost;
 import io.grpc.StatusRuntimeException;
@@ -41,25 +34,6 @@ class CrashEndToEndTest {
 
   @TempDir Path temp;
 
-  private static GoPluginHost configured(LocalKmsPlugin local, String pluginData) throws Exception {
-    GoPluginHost host = local.launch().start();
-    InitGrpc.newBlockingStub(host.channel()).init(InitRequest.getDefaultInstance());
-    ConfigGrpc.newBlockingStub(host.channel())
-        .configure(
-            ConfigureRequest.newBuilder()
-                .setCoreConfiguration(CoreConfiguration.newBuilder().setTrustDomain("example.org"))
-                .setHclConfiguration(pluginData)
-                .build());
-    return host;
-  }
-
-  private static void generate(GoPluginHost host, String keyId) {
-    KeyManagerGrpc.newBlockingStub(host.channel())
-        .withDeadlineAfter(30, TimeUnit.SECONDS)
-        .generateKey(
-            GenerateKeyRequest.newBuilder().setKeyId(keyId).setKeyType(KeyType.EC_P256).build());
-  }
-
   private static void awaitState(KmsModel model, String keyArn, KeyState state)
       throws InterruptedException {
     long deadline = System.nanoTime() + SCHEDULED_WITHIN.toNanos();
@@ -80,17 +54,17 @@ class CrashEndToEndTest {
       // KMS refuses deletions while the first launch runs, so the kill comes before one happens
       model.faults().failAlways(KmsOperations.SCHEDULE_KEY_DELETION, Fault.internalError());
       String replaced;
-      try (GoPluginHost host = configured(local, data)) {
-        generate(host, CA);
+      try (GoPluginHost host = local.configured(data)) {
+        KeyManagerEndToEndTest.generate(host, CA, KeyType.EC_P256);
         replaced = model.key(aliasOf(serverId, CA)).arn();
-        generate(host, CA);
+        KeyManagerEndToEndTest.generate(host, CA, KeyType.EC_P256);
       } // close() kills the plugin with SIGKILL
       assertEquals(KeyState.ENABLED, model.keyState(replaced));
       Path journal = serverId.resolveSibling("server_id.deletion-journal");
       assertTrue(Files.readString(journal).startsWith(replaced + "\t"), Files.readString(journal));
 
       model.faults().clear();
-      try (GoPluginHost host = configured(local, data)) {
+      try (GoPluginHost host = local.configured(data)) {
         awaitState(model, replaced, KeyState.PENDING_DELETION);
       }
     }
@@ -104,15 +78,17 @@ class CrashEndToEndTest {
       String data = local.pluginData(serverId);
       model.faults().failAlways(KmsOperations.CREATE_ALIAS, Fault.accessDenied());
       model.faults().failAlways(KmsOperations.SCHEDULE_KEY_DELETION, Fault.internalError());
-      try (GoPluginHost host = configured(local, data)) {
-        assertThrows(StatusRuntimeException.class, () -> generate(host, CA));
+      try (GoPluginHost host = local.configured(data)) {
+        assertThrows(
+            StatusRuntimeException.class,
+            () -> KeyManagerEndToEndTest.generate(host, CA, KeyType.EC_P256));
       }
       List<KeyMetadata> orphans = model.keys();
       assertEquals(1, orphans.size());
       assertEquals(KeyState.ENABLED, orphans.get(0).keyState());
 
       model.faults().clear();
-      try (GoPluginHost host = configured(local, data)) {
+      try (GoPluginHost host = local.configured(data)) {
         awaitState(model, orphans.get(0).arn(), KeyState.PENDING_DELETION);
       }
     }
@@ -147,12 +123,12 @@ class CrashEndToEndTest {
                       "key_identifier_file = \"" + dir.resolve("server_id") + "\"",
                       "key_identifier_value = \"crash-loop\"");
       for (int i = 0; i < launches; i++) {
-        try (GoPluginHost host = configured(local, data)) {
-          generate(host, CA);
+        try (GoPluginHost host = local.configured(data)) {
+          KeyManagerEndToEndTest.generate(host, CA, KeyType.EC_P256);
         } // killed right after the rotation answered
       }
       // One more launch, left running long enough for its deletion queue to catch up.
-      try (GoPluginHost host = configured(local, data)) {
+      try (GoPluginHost host = local.configured(data)) {
         Set<String> aliased =
             model.aliases().stream()
                 .filter(a -> a.aliasName().startsWith("alias/SPIRE_SERVER/"))

@@ -72,6 +72,14 @@ class KeyManagerEndToEndTest {
                 .build());
   }
 
+  /** GenerateKey for {@code keyId}, with SPIRE's 30 s deadline. */
+  static PublicKey generate(GoPluginHost host, String keyId, KeyType type) {
+    return KeyManagerGrpc.newBlockingStub(host.channel())
+        .withDeadlineAfter(30, TimeUnit.SECONDS)
+        .generateKey(GenerateKeyRequest.newBuilder().setKeyId(keyId).setKeyType(type).build())
+        .getPublicKey();
+  }
+
   static List<PublicKey> publicKeys(KeyManagerGrpc.KeyManagerBlockingStub keys) {
     return keys
         .getPublicKeys(GetPublicKeysRequest.getDefaultInstance())

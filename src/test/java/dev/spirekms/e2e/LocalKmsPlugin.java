@@ -53,6 +53,14 @@ final class LocalKmsPlugin implements AutoCloseable {
   }
 
   /** A launch of the distribution in {@code dist}, as {@link #launch()}. */
+  /** The packaged plugin, started, initialised and configured with {@code pluginData}. */
+  GoPluginHost configured(String pluginData) throws IOException {
+    GoPluginHost host = launch().start();
+    KeyManagerEndToEndTest.init(host);
+    KeyManagerEndToEndTest.configure(host, pluginData);
+    return host;
+  }
+
   GoPluginHost.Builder launch(Path dist) throws IOException {
     return launch(List.of(dist.resolve("bin").resolve(NAME).toString()));
   }
