@@ -43,10 +43,8 @@ final class DoctorContext {
   private final Clock clock;
   private final Function<String, KmsClient> replicaKms;
   private final Map<String, KeyMetadata> described = new HashMap<>();
-  private List<AliasListEntry> aliases;
-  private KmsCallException aliasFailure;
-  private List<TaggedKey> taggedKeys;
-  private KmsCallException taggedKeysFailure;
+  private final ReadOnce<List<AliasListEntry>> aliases = new ReadOnce<>(this::listAliases);
+  private final ReadOnce<List<TaggedKey>> taggedKeys = new ReadOnce<>(this::listTaggedKeys);
 
   /** A context in alias mode, or in tag mode without the tagging API (it is then not asked). */
   DoctorContext(
@@ -153,38 +151,26 @@ final class DoctorContext {
    * @throws KmsCallException when the listing failed (every call after the first throws the same)
    */
   List<AliasListEntry> aliases() {
-    if (aliasFailure != null) {
-      throw aliasFailure;
-    }
-    if (aliases == null) {
-      try {
-        List<AliasListEntry> all = new ArrayList<>();
-        String marker = null;
-        do {
-          String m = marker;
-          ListAliasesResponse page =
-              AwsCalls.call(
-                  "kms:ListAliases", () -> kms.listAliases(b -> b.limit(ALIAS_PAGE).marker(m)));
-          all.addAll(page.aliases());
-          marker = Boolean.TRUE.equals(page.truncated()) ? page.nextMarker() : null;
-        } while (marker != null);
-        aliases = List.copyOf(all);
-      } catch (KmsCallException e) {
-        aliasFailure = e;
-        throw e;
-      }
-    }
-    return aliases;
+    return aliases.get();
+  }
+
+  private List<AliasListEntry> listAliases() {
+    List<AliasListEntry> all = new ArrayList<>();
+    String marker = null;
+    do {
+      String m = marker;
+      ListAliasesResponse page =
+          AwsCalls.call(
+              "kms:ListAliases", () -> kms.listAliases(b -> b.limit(ALIAS_PAGE).marker(m)));
+      all.addAll(page.aliases());
+      marker = Boolean.TRUE.equals(page.truncated()) ? page.nextMarker() : null;
+    } while (marker != null);
+    return List.copyOf(all);
   }
 
   /** Whether the alias listing failed; the permissions check reports why. */
   boolean aliasesFailed() {
-    try {
-      aliases();
-      return false;
-    } catch (KmsCallException e) {
-      return true;
-    }
+    return aliases.failed();
   }
 
   /** This server's aliases; empty without a server id. */
@@ -224,27 +210,18 @@ final class DoctorContext {
     if (!tagMode()) {
       throw new IllegalStateException("not in tag mode");
     }
-    if (taggedKeysFailure != null) {
-      throw taggedKeysFailure;
-    }
-    if (taggedKeys == null) {
-      try {
-        taggedKeys = List.copyOf(TaggedKeys.list(tagging, SpireTags.serverFilters(naming)));
-      } catch (KmsCallException e) {
-        taggedKeysFailure = e;
-        throw e;
-      }
-    }
-    return taggedKeys;
+    return taggedKeys.get();
+  }
+
+  private List<TaggedKey> listTaggedKeys() {
+    return List.copyOf(TaggedKeys.list(tagging, SpireTags.serverFilters(naming)));
   }
 
   /** Whether the tagged key listing failed; the permissions check reports why. */
   boolean taggedKeysFailed() {
-    try {
-      taggedKeys();
-      return false;
-    } catch (KmsCallException e) {
-      return true;
+    if (!tagMode()) {
+      throw new IllegalStateException("not in tag mode");
     }
+    return taggedKeys.failed();
   }
 }
