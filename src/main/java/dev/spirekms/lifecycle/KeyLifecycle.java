@@ -222,7 +222,12 @@ public final class KeyLifecycle implements AutoCloseable {
       disposer.task().every(firstRun(), settings.disposeInterval());
     }
     sweeper.task().every(firstRun(), settings.sweepInterval());
-    log.atInfo()
+    var started = log.atInfo();
+    if (store.replication().enabled()) {
+      // cleanup lists these regions too, and the home region
+      started.addKeyValue("replica_regions", String.join(",", store.replication().regions()));
+    }
+    started
         .addKeyValue("server_id", naming.serverId())
         .addKeyValue("key_discovery", kms.tagBased() ? "tags" : "aliases")
         .addKeyValue("disposal_mode", settings.mode().configValue())

@@ -62,6 +62,7 @@ class MultiRegionCleanupTest {
     String deadReplica = Replication.arnIn(dead.keyArn(), WEST);
     bed.advance(PAST_THRESHOLD);
 
+    assertEquals(WEST, ours.log.withMessage("Key cleanup started").get(0).field("replica_regions"));
     StaleAliasDisposer.Summary summary = ours.dispose();
     assertEquals(2, summary.deleted());
     assertEquals(0, summary.failed());
