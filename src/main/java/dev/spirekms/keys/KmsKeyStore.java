@@ -47,6 +47,7 @@ public final class KmsKeyStore {
   private final DeletionQueue deletionQueue;
   private final Replication replication;
   private final KeyMaker maker;
+  private final ReplicaMaker replicaMaker;
   private final Map<String, KeyEntry> entries = new ConcurrentHashMap<>();
   private final Set<String> unusableAliases = ConcurrentHashMap.newKeySet();
   private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
@@ -63,6 +64,7 @@ public final class KmsKeyStore {
     this.deletionQueue = deletionQueue;
     this.replication = Objects.requireNonNull(replication, "replication");
     this.maker = new KeyMaker(kms, settings, tagging != null, replication.enabled());
+    this.replicaMaker = new ReplicaMaker(kms, replication, settings);
   }
 
   /** Finds this server's keys in KMS through their aliases and loads their public keys. */
@@ -246,7 +248,7 @@ public final class KmsKeyStore {
       replication.gaps().superseded(spireKeyId);
       CallBudget forReplicas = budget.leaving(HOME_ALIAS_RESERVE);
       for (String region : replication.regions()) {
-        replicate(
+        replicaMaker.make(
             spireKeyId, keyArn, aliasName, region, policy, tags, false, aliasExists, forReplicas);
       }
       maker.pointAlias(spireKeyId, aliasName, keyArn, aliasExists, budget);
@@ -267,25 +269,6 @@ public final class KmsKeyStore {
       deletionQueue.enqueue(replaced.keyArn(), "replaced by a new key for " + spireKeyId);
     }
     return entry;
-  }
-
-  /**
-   * Makes the replica of a new key in {@code region}, and its alias there; see {@link
-   * ReplicaMaker}.
-   */
-  private boolean replicate(
-      String spireKeyId,
-      String keyArn,
-      String aliasName,
-      String region,
-      Optional<String> policy,
-      List<Tag> tags,
-      boolean replicaMade,
-      boolean aliasExists,
-      CallBudget budget) {
-    return new ReplicaMaker(kms, replication, settings)
-        .make(
-            spireKeyId, keyArn, aliasName, region, policy, tags, replicaMade, aliasExists, budget);
   }
 
   /** What {@link #repair} did. */
@@ -345,7 +328,7 @@ public final class KmsKeyStore {
             return Repair.SUPERSEDED;
           }
           boolean made =
-              replicate(
+              replicaMaker.make(
                   gap.spireKeyId(),
                   gap.keyArn(),
                   gap.aliasName(),
